@@ -53,12 +53,8 @@ export interface PreparedMessage {
   readonly byteLength: number;
 }
 
-export const enum ReadyState {
-  Connecting = 0,
-  Open = 1,
-  Closing = 2,
-  Closed = 3,
-}
+export const ReadyState = { Connecting: 0, Open: 1, Closing: 2, Closed: 3 } as const;
+export type ReadyState = (typeof ReadyState)[keyof typeof ReadyState];
 
 export interface Connection<Ctx = unknown> {
   /** Unique per process, increasing. */

@@ -6,24 +6,25 @@
 export const FRAME_SLOTS = 8;
 
 /** Slot indexes inside one frame record of the scanFrames output. */
-export const enum Slot {
+export const Slot = {
   /** 1 when the FIN bit is set, else 0. */
-  Fin = 0,
+  Fin: 0,
   /** The three RSV bits as in the header: RSV1 = 4, RSV2 = 2, RSV3 = 1. */
-  Rsv = 1,
+  Rsv: 1,
   /** Opcode, 0–15. */
-  Opcode = 2,
+  Opcode: 2,
   /** 1 when the MASK bit is set. */
-  Masked = 3,
+  Masked: 3,
   /** Absolute index in `buf` of the first payload byte. */
-  PayloadOffset = 4,
+  PayloadOffset: 4,
   /** Payload length in bytes (only meaningful when Error is 0 or the header was complete). */
-  PayloadLength = 5,
+  PayloadLength: 5,
   /** 0, or one of the ScanError codes. */
-  Error = 6,
+  Error: 6,
   /** Absolute index just past this frame: where the next frame starts. */
-  End = 7,
-}
+  End: 7,
+} as const;
+export type Slot = (typeof Slot)[keyof typeof Slot];
 
 /**
  * Error codes written into Slot.Error. scanFrames reports an error as soon as the
@@ -31,23 +32,24 @@ export const enum Slot {
  * the erroneous frame is counted in the return value and scanning stops there.
  * See docs/native.md for the table with the RFC 6455 close code each maps to.
  */
-export const enum ScanError {
-  None = 0,
+export const ScanError = {
+  None: 0,
   /** Opcode 3–7 or 11–15. → 1002 */
-  ReservedOpcode = 1,
+  ReservedOpcode: 1,
   /** An RSV bit that no negotiated extension allows, or any RSV bit on a control or continuation frame. → 1002 */
-  RsvNotAllowed = 2,
+  RsvNotAllowed: 2,
   /** Control frame (opcode ≥ 8) with a payload longer than 125 bytes. → 1002 */
-  ControlTooLong = 3,
+  ControlTooLong: 3,
   /** Control frame with FIN = 0. → 1002 */
-  ControlFragmented = 4,
+  ControlFragmented: 4,
   /** Client frame without the MASK bit. → 1002 */
-  Unmasked = 5,
+  Unmasked: 5,
   /** 64-bit extended length with the most significant bit set. → 1002 */
-  LengthTopBit = 6,
+  LengthTopBit: 6,
   /** Payload longer than options.maxPayload (or than 2^31 − 1, which no Int32 slot can hold). → 1009 */
-  PayloadTooLarge = 7,
-}
+  PayloadTooLarge: 7,
+} as const;
+export type ScanError = (typeof ScanError)[keyof typeof ScanError];
 
 /** Largest payload length an Int32 slot can describe; longer frames are PayloadTooLarge. */
 export const MAX_SCAN_PAYLOAD = 0x7fffffff;
@@ -64,24 +66,25 @@ export interface ScanOptions {
  * 1–7 = valid so far but inside a code point (the DFA state), -1 = rejected.
  * The numbering is part of the contract: native and fallback return the same numbers.
  */
-export const enum Utf8State {
-  Accept = 0,
+export const Utf8State = {
+  Accept: 0,
   /** Expect one more continuation byte 80–BF. */
-  Need1 = 1,
+  Need1: 1,
   /** Expect two more continuation bytes. */
-  Need2 = 2,
+  Need2: 2,
   /** Expect three more continuation bytes. */
-  Need3 = 3,
+  Need3: 3,
   /** After E0: expect A0–BF, then one more (excludes overlong 3-byte forms). */
-  AfterE0 = 4,
+  AfterE0: 4,
   /** After ED: expect 80–9F, then one more (excludes surrogates D800–DFFF). */
-  AfterED = 5,
+  AfterED: 5,
   /** After F0: expect 90–BF, then two more (excludes overlong 4-byte forms). */
-  AfterF0 = 6,
+  AfterF0: 6,
   /** After F4: expect 80–8F, then two more (excludes code points above 10FFFF). */
-  AfterF4 = 7,
-  Reject = -1,
-}
+  AfterF4: 7,
+  Reject: -1,
+} as const;
+export type Utf8State = (typeof Utf8State)[keyof typeof Utf8State];
 
 /** The four hot-path operations; both implementations have exactly this shape. */
 export interface NativeOps {
