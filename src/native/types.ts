@@ -31,6 +31,8 @@ export type Slot = (typeof Slot)[keyof typeof Slot];
  * header bytes that reveal it are present, even when the payload has not arrived;
  * the erroneous frame is counted in the return value and scanning stops there.
  * See docs/native.md for the table with the RFC 6455 close code each maps to.
+ * When several apply, the first in this order wins: ReservedOpcode, RsvNotAllowed, ControlFragmented, Unmasked, ControlTooLong, LengthTopBit, PayloadTooLarge.
+ * An error record holds Fin, Rsv, Opcode and Error; Masked is the MASK bit for errors found at byte 1 or later (0 for the three byte-0 errors); PayloadOffset, PayloadLength and End are always 0.
  */
 export const ScanError = {
   None: 0,
@@ -38,7 +40,7 @@ export const ScanError = {
   ReservedOpcode: 1,
   /** An RSV bit that no negotiated extension allows, or any RSV bit on a control or continuation frame. → 1002 */
   RsvNotAllowed: 2,
-  /** Control frame (opcode ≥ 8) with a payload longer than 125 bytes. → 1002 */
+  /** Control frame (opcode ≥ 8) with a payload longer than 125 bytes, i.e. a 7-bit length field of 126 or 127 (known from byte 1 alone, whatever the extended length says). → 1002 */
   ControlTooLong: 3,
   /** Control frame with FIN = 0. → 1002 */
   ControlFragmented: 4,
@@ -46,7 +48,7 @@ export const ScanError = {
   Unmasked: 5,
   /** 64-bit extended length with the most significant bit set. → 1002 */
   LengthTopBit: 6,
-  /** Payload longer than options.maxPayload (or than 2^31 − 1, which no Int32 slot can hold). → 1009 */
+  /** Payload longer than options.maxPayload (or than 2^31 − 1, which no Int32 slot can hold). Reported as soon as the length is known (byte 1, 3 or 9), before the payload arrives. → 1009 */
   PayloadTooLarge: 7,
 } as const;
 export type ScanError = (typeof ScanError)[keyof typeof ScanError];
@@ -90,15 +92,18 @@ export type Utf8State = (typeof Utf8State)[keyof typeof Utf8State];
 export interface NativeOps {
   /** Writes `src[i] ^ key[i & 3]` into `dst[dstOffset + i]` for i < length. */
   mask(src: Uint8Array, key: Uint8Array, dst: Uint8Array, dstOffset: number, length: number): void;
-  /** XORs `buf` in place starting at mask phase `phase` (0–3); returns the phase after the last byte. */
+  /** XORs `buf` in place starting at mask phase `phase` (0–3; taken as `phase & 3`); returns the phase after the last byte, `(phase + buf.length) & 3`. */
   unmask(buf: Uint8Array, key: Uint8Array, phase?: number): number;
-  /** Streaming UTF-8 validation; see Utf8State. A negative state stays negative. */
+  /** Streaming UTF-8 validation; see Utf8State. A negative state is returned unchanged; a state above 7 is treated as Reject (-1). */
   utf8Step(buf: Uint8Array, state?: number): number;
   /**
    * Parses consecutive complete client frames of `buf` from `offset` into `out`
    * (FRAME_SLOTS Int32 per frame), unmasking each complete payload in place.
    * Stops after `maxFrames` frames, at the first incomplete frame, or at the first
    * error (which is written and counted). Returns the number of records written.
+   * A frame whose header is valid but whose payload is incomplete is not written
+   * and its bytes are left untouched (still masked). Never writes more than
+   * floor(out.length / FRAME_SLOTS) records.
    */
   scanFrames(buf: Uint8Array, offset: number, out: Int32Array, maxFrames: number, options?: ScanOptions): number;
 }

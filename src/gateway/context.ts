@@ -1,0 +1,66 @@
+// What the gateway keeps per route at run time and per connection (the engine
+// hands the connection context back on every hook), plus the seams the control
+// plane plugs its handshake and channel checks into.
+import type { RequestInfo } from '../engines/types.js';
+import type { HandshakeResult } from '../metrics/metrics.js';
+import type { PushgateError } from '../protocol/errors.js';
+import type { DeliveryRoute } from './hub.js';
+import type { RouteMetrics } from './metric-children.js';
+import type { CompiledRoute } from './routes.js';
+
+export interface RouteRuntime extends CompiledRoute, DeliveryRoute {
+  readonly metrics: RouteMetrics;
+}
+
+export interface ConnectionContext {
+  readonly route: RouteRuntime;
+  /** The channel of a `stream` route connection (from the URL), null on other routes. */
+  readonly channel: string | null;
+  /** The client address limits and logs use (the TCP peer until a trusted-proxy check rewrites it). */
+  clientIp: string;
+  /** Whatever an upgrade check authenticated (JWT claims …); null when the route has no auth. */
+  claims: unknown;
+  /** Close code the server sent (set when the core or the engine closes), to tell sent from received closes. */
+  closeSent: number | null;
+  /** Per-connection pubsub request state, created on open for pubsub routes. */
+  session: unknown;
+  /**
+   * Run once when the connection ends, or when a later upgrade check rejects the
+   * handshake: an upgrade check that holds a resource (a connection-limit slot)
+   * pushes its release here.
+   */
+  cleanup: (() => void)[];
+}
+
+export interface UpgradeCheckInput {
+  readonly request: RequestInfo;
+  readonly route: RouteRuntime;
+  /** The mutable context the connection will carry: a check may set `clientIp` or `claims`. */
+  readonly context: ConnectionContext;
+}
+
+export interface UpgradeRejection {
+  /** A table error with an httpStatus (the handshake's answer status, code and message). */
+  error: PushgateError;
+  /** The `pushgate_handshakes_total` result label. */
+  result: HandshakeResult;
+  headers?: Record<string, string>;
+}
+
+/**
+ * A handshake check (auth, Origin, limits …) run in order after the route
+ * matched and before the 101; the first rejection answers the handshake.
+ * A check that throws rejects with 500 (counted as `error`).
+ */
+export type UpgradeCheck = (input: UpgradeCheckInput) => UpgradeRejection | void | Promise<UpgradeRejection | void>;
+
+/**
+ * A per-request channel check (e.g. JWT `channels`/`publish` claims), run after
+ * the route's own patterns allowed the channel. Returns a table error (sent as
+ * the error reply, or as the handshake rejection on stream routes) or null.
+ */
+export type ChannelCheck = (
+  context: ConnectionContext,
+  op: 'subscribe' | 'publish',
+  channel: string,
+) => PushgateError | null;

@@ -1,0 +1,132 @@
+// The upgrade hook: the gateway's answer to every WebSocket handshake. Route
+// matching, the stream channel from the URL, the control plane's checks (a list
+// run in order), subprotocol selection, the connection options of the route,
+// and the handshakes counter. Synchronous unless an async check is configured.
+import type { RequestInfo, UpgradeDecision } from '../engines/types.js';
+import type { HandshakeResult, Metrics } from '../metrics/metrics.js';
+import { createError, type PushgateError } from '../protocol/errors.js';
+import { channelNameError } from './channels.js';
+import type { ChannelCheck, ConnectionContext, RouteRuntime, UpgradeCheck, UpgradeRejection } from './context.js';
+import { selectSubprotocol, type RouteTable } from './routes.js';
+
+/** `route` label of handshakes that matched no route (one value, so unknown paths cannot grow the label set). */
+export const UNMATCHED_ROUTE_LABEL = 'none';
+
+export interface UpgradeHandlerOptions {
+  table: RouteTable;
+  runtimeOf(route: RouteTable['routes'][number]): RouteRuntime;
+  maxChannelLength: number;
+  metrics: Metrics;
+  checks: readonly UpgradeCheck[];
+  channelChecks: readonly ChannelCheck[];
+  isAccepting(): boolean;
+}
+
+type Decision = UpgradeDecision<ConnectionContext>;
+
+/** Runs and clears a context's cleanup callbacks (each once; a throwing one does not stop the rest). */
+export function runCleanup(context: ConnectionContext): void {
+  const callbacks = context.cleanup.splice(0);
+  for (const callback of callbacks) {
+    try {
+      callback();
+    } catch {
+      // A release that fails has nothing left to release.
+    }
+  }
+}
+
+export function createUpgradeHandler(options: UpgradeHandlerOptions): (request: RequestInfo) => Decision | Promise<Decision> {
+  const { table, metrics } = options;
+  const counters = new Map<string, { inc(): void }>();
+  const count = (route: string, result: HandshakeResult) => {
+    const key = `${route}\n${result}`;
+    let child = counters.get(key);
+    if (!child) counters.set(key, (child = metrics.handshakes.labels(route, result)));
+    child.inc();
+  };
+
+  const reject = (route: string, rejection: UpgradeRejection): Decision => {
+    count(route, rejection.result);
+    const { error } = rejection;
+    return {
+      accept: false,
+      status: error.httpStatus ?? 500,
+      code: error.code,
+      message: error.message,
+      ...(rejection.headers ? { headers: rejection.headers } : {}),
+    };
+  };
+
+  const accept = (request: RequestInfo, context: ConnectionContext): Decision => {
+    const route = context.route;
+    count(route.label, 'accepted');
+    const protocol = selectSubprotocol(route, request.headers['sec-websocket-protocol']);
+    return { accept: true, protocol, options: route.connectionOptions, context };
+  };
+
+  const runChecks = async (request: RequestInfo, context: ConnectionContext): Promise<Decision> => {
+    const label = context.route.label;
+    for (const check of options.checks) {
+      let rejection: UpgradeRejection | void;
+      try {
+        rejection = await check({ request, route: context.route, context });
+      } catch (error) {
+        rejection = { error: createError('PG_ERR_UPGRADE_FAILED', error instanceof Error ? error.message : String(error)), result: 'error' };
+      }
+      if (rejection) {
+        runCleanup(context);
+        return reject(label, rejection);
+      }
+    }
+    // Stream channels are checked against claims only now, after checks set them.
+    const denied = context.channel === null ? null : channelDenied(context);
+    if (denied) {
+      runCleanup(context);
+      return reject(label, { error: denied, result: 'forbidden' });
+    }
+    return accept(request, context);
+  };
+
+  const channelDenied = (context: ConnectionContext): PushgateError | null => {
+    for (const check of options.channelChecks) {
+      const error = check(context, 'subscribe', context.channel!);
+      if (error) return error;
+    }
+    return null;
+  };
+
+  return (request) => {
+    const match = table.match(request.path);
+    if (!match) return reject(UNMATCHED_ROUTE_LABEL, { error: createError('PG_ERR_ROUTE_NOT_FOUND', request.path.slice(0, 200)), result: 'not_found' });
+    const route = options.runtimeOf(match.route);
+    if (!options.isAccepting()) return reject(route.label, { error: createError('PG_ERR_NOT_ACCEPTING'), result: 'draining' });
+
+    let channel: string | null = null;
+    if (route.config.type === 'stream') {
+      const invalid =
+        match.channel === undefined
+          ? createError('PG_ERR_BAD_CHANNEL', 'the path segment is not valid percent-encoding')
+          : channelNameError(match.channel, options.maxChannelLength);
+      if (invalid) return reject(route.label, { error: invalid, result: 'bad_request' });
+      channel = match.channel as string;
+      if (!route.allowsChannel(channel)) {
+        return reject(route.label, { error: createError('PG_ERR_CHANNEL_NOT_ALLOWED', channel), result: 'forbidden' });
+      }
+    }
+
+    const context: ConnectionContext = {
+      route,
+      channel,
+      clientIp: request.remoteAddress,
+      claims: null,
+      closeSent: null,
+      session: null,
+      cleanup: [],
+    };
+    if (options.checks.length > 0) return runChecks(request, context);
+    const denied = channel === null ? null : channelDenied(context);
+    if (denied) return reject(route.label, { error: denied, result: 'forbidden' });
+    return accept(request, context);
+  };
+}
