@@ -25,7 +25,7 @@ export const ERRORS = {
   PG_ERR_BAD_CLOSE_PAYLOAD: { closeCode: 1002, code: 'protocol_error', message: 'invalid close frame payload' },
   PG_ERR_BAD_CLOSE_CODE: { closeCode: 1002, code: 'protocol_error', message: 'invalid close code' },
   PG_ERR_INVALID_UTF8: { closeCode: 1007, code: 'invalid_utf8', message: 'invalid UTF-8 in a text message' },
-  PG_ERR_BAD_CLOSE_REASON: { closeCode: 1007, code: 'invalid_utf8', message: 'invalid UTF-8 in a close reason' },
+  PG_ERR_BAD_CLOSE_REASON: { closeCode: 1002, code: 'protocol_error', message: 'invalid UTF-8 in a close reason' },
   PG_ERR_INFLATE_FAILED: { closeCode: 1007, code: 'invalid_payload', message: 'permessage-deflate data could not be inflated' },
   PG_ERR_MESSAGE_TOO_BIG: { closeCode: 1009, code: 'message_too_big', message: 'message exceeds the maximum size' },
   PG_ERR_BUFFER_LIMIT: { closeCode: 1009, code: 'message_too_big', message: 'too many bytes buffered for this connection' },

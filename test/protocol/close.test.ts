@@ -10,7 +10,7 @@ test('close code classes: 1000–1003, 1007–1014, 3000–4999 valid; everythin
   for (const c of invalid) assert.equal(isValidCloseCode(c), false, String(c));
 });
 
-test('close payloads: empty → 1005, 1 byte → error, bad code → error, bad UTF-8 reason → 1007', () => {
+test('close payloads: empty → 1005, 1 byte → error, bad code → error, bad UTF-8 reason → 1002', () => {
   assert.deepEqual(parseClosePayload(Buffer.alloc(0)), { code: 1005, reason: '' });
   assert.deepEqual(parseClosePayload(Buffer.from([0x03, 0xe8, 0x68, 0x69])), { code: 1000, reason: 'hi' });
   const one = parseClosePayload(Buffer.from([0x03]));
@@ -18,7 +18,7 @@ test('close payloads: empty → 1005, 1 byte → error, bad code → error, bad 
   const code = parseClosePayload(Buffer.from([0x03, 0xed]));
   assert.ok(code instanceof PushgateError && code.errorName === 'PG_ERR_BAD_CLOSE_CODE' && code.closeCode === 1002);
   const reason = parseClosePayload(Buffer.from([0x03, 0xe8, 0xc0, 0xaf]));
-  assert.ok(reason instanceof PushgateError && reason.errorName === 'PG_ERR_BAD_CLOSE_REASON' && reason.closeCode === 1007);
+  assert.ok(reason instanceof PushgateError && reason.errorName === 'PG_ERR_BAD_CLOSE_REASON' && reason.closeCode === 1002);
 });
 
 test('the server cuts long reasons to 123 bytes at a code-point boundary', () => {

@@ -103,10 +103,10 @@ test('a 1-byte close payload → 1002', async () => {
   c.destroy();
 });
 
-test('a close reason with invalid UTF-8 → 1007 (PG_ERR_BAD_CLOSE_REASON)', async () => {
+test('a close reason with invalid UTF-8 → 1002 (PG_ERR_BAD_CLOSE_REASON)', async () => {
   const c = await RawClient.connect(server.port);
   c.sendFrame({ opcode: 8, payload: Buffer.concat([closePayload(1000), Buffer.from([0xff, 0xfe])]) });
-  await expectClose(c, 1007, 'close reason');
+  await expectClose(c, 1002, 'close reason');
   c.destroy();
 });
 
