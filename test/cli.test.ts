@@ -92,15 +92,8 @@ describe('--check-config', () => {
   });
 });
 
-test('--engine uws fails with a clear message until that engine lands', () => {
-  const { code, stderr } = run(['--engine', 'uws', '--port', '0', '--host', '127.0.0.1']);
-  assert.equal(code, 1);
-  assert.match(stderr, /the uws engine is not available yet/);
-  assert.doesNotMatch(stderr, /\n\s+at /);
-});
-
-test('starts on a free port, logs its routes and the demo page, serves, and exits 0 on SIGTERM', async () => {
-  const child = spawn(process.execPath, [...CLI, '--port', '0', '--host', '127.0.0.1', '--log-level', 'info'], {
+for (const engine of ['node', 'uws']) test(`--engine ${engine}: starts on a free port, logs its routes and the demo page, serves, and exits 0 on SIGTERM`, async () => {
+  const child = spawn(process.execPath, [...CLI, '--engine', engine, '--port', '0', '--host', '127.0.0.1', '--log-level', 'info'], {
     cwd: root,
     env: cleanEnv(),
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -101,17 +101,23 @@ test('config file, config object and env combine with the documented precedence'
   }
 });
 
-test('config errors and the unavailable uws engine reject with a ConfigError naming the key', async () => {
+test('config errors reject with a ConfigError naming the key', async () => {
   await assert.rejects(createGateway({ config: { server: { port: -5 } } }), (error) => {
     assert.ok(error instanceof ConfigError);
     assert.match(error.message, /^config error: server\.port: /);
     return true;
   });
-  await assert.rejects(createGateway({ config: { ...quiet, server: { engine: 'uws' } } }), (error) => {
-    assert.ok(error instanceof ConfigError);
-    assert.equal(error.message, 'config error: server.engine: the uws engine is not available yet (use "node")');
-    return true;
-  });
+});
+
+test('engine: uws runs the gateway on uWebSockets.js', async () => {
+  const gateway = await createGateway({ config: { ...quiet, server: { engine: 'uws', host: '127.0.0.1', port: 0 } } });
+  try {
+    const { port } = await gateway.listen();
+    const info = (await (await fetch(`http://127.0.0.1:${port}/api/info`)).json()) as { engine: string };
+    assert.equal(info.engine, 'uws');
+  } finally {
+    await gateway.close();
+  }
 });
 
 test('a caller-supplied logger and metrics registry are the ones used', async () => {

@@ -76,7 +76,7 @@ export function compileTrustedProxies(entries: readonly string[]): net.BlockList
   return list;
 }
 
-function isTrusted(list: net.BlockList, ip: string): boolean {
+export function isTrusted(list: net.BlockList, ip: string): boolean {
   return list.check(ip, net.isIPv4(ip) ? 'ipv4' : 'ipv6');
 }
 

@@ -12,7 +12,7 @@ import { ERRORS, createError, type ErrorName, type PushgateError } from '../prot
 import { createAuthenticator, type AuthOptions, type RouteAuthOptions } from './auth/authenticator.js';
 import type { Claims } from './auth/claims.js';
 import { extractToken, type TokenSource } from './auth/token-source.js';
-import { ConnectionLimiter, type Lease } from './limits/connection-limiter.js';
+import { ConnectionLimiter, LeasePair, type Lease } from './limits/connection-limiter.js';
 import { KeyedRateLimiter } from './limits/keyed-rate-limiter.js';
 import { LIMITS_DEFAULTS, ROUTE_LIMITS_DEFAULTS, type LimitsOptions, type RouteLimitsOptions } from './limits/options.js';
 import { SubscriptionBudget, createMessageRateLimiter, type MessageRateLimiter } from './limits/per-connection.js';
@@ -184,12 +184,7 @@ export function createUpgradeChecks(options: UpgradeChecksOptions = {}): Upgrade
       global.lease.release();
       return local.reason === 'total' ? reject('PG_ERR_OVER_CAPACITY', client) : reject('PG_ERR_TOO_MANY_CONNECTIONS_IP', client);
     }
-    return {
-      release() {
-        local.lease.release();
-        global.lease.release();
-      },
-    };
+    return new LeasePair(local.lease, global.lease);
   }
 
   const check = async (request: RequestInfo, routeOptions: RouteSecurityOptions): Promise<UpgradeCheckResult> => {
@@ -226,7 +221,8 @@ export function createUpgradeChecks(options: UpgradeChecksOptions = {}): Upgrade
         protocols: auth.protocols,
         messageRate: createMessageRateLimiter(route.limits, clock),
         subscriptions: new SubscriptionBudget(route.limits.maxSubscriptions),
-        release: slot.release,
+        // Bound, not a closure: a closure here would keep this whole async frame alive per connection.
+        release: slot.release.bind(slot),
       };
     } finally {
       if (!accepted) slot.release();

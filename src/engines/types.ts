@@ -77,6 +77,12 @@ export interface Connection<Ctx = unknown> {
   sendPrepared(message: PreparedMessage): boolean;
   /** Starts the closing handshake (code defaults to 1000). Idempotent. */
   close(code?: number, reason?: string): void;
+  /**
+   * Drops the connection at once, without a closing handshake (the drain
+   * deadline: peers that never answered the close). The `close` hook still runs
+   * (code 1006). Idempotent.
+   */
+  terminate(): void;
 }
 
 export interface EngineHooks<Ctx> {
@@ -124,6 +130,29 @@ export interface EngineOptions {
   handshakeTimeout: number;
   /** When the server starts a close, how long it waits for the peer's close frame before destroying the socket (ms). */
   closeTimeout: number;
+  /**
+   * The largest maxMessageSize any route uses. Engines that size their message
+   * limit once for every connection (uWS's maxPayloadLength) need it; each
+   * connection's own limit still comes from its ConnectionOptions.
+   */
+  maxMessageSize?: number;
+}
+
+/**
+ * Native publish/subscribe (uWS topics): the engine writes a message to every
+ * subscriber of a topic itself, framing (and compressing) it once. The hub keeps
+ * its subscriber sets for bookkeeping and publishes through this when present.
+ */
+export interface EngineTopics {
+  /** Adds a live subscriber to `topic` (after any history replay to it was written). */
+  subscribe(conn: Connection<any>, topic: string): void;
+  unsubscribe(conn: Connection<any>, topic: string): void;
+  /**
+   * Sends `message` to the subscribers of `topic`. `subscribers` is the hub's set
+   * for the topic: each one's slow-consumer policy is applied first. Returns how
+   * many connections the message was written to (the rest were dropped).
+   */
+  publish(topic: string, message: PreparedMessage, subscribers: Iterable<Connection<any>>): number;
 }
 
 export interface Engine<Ctx> {
@@ -131,6 +160,8 @@ export interface Engine<Ctx> {
   listen(port: number, host: string): Promise<{ port: number }>;
   /** Frames `data` once; the result can be passed to sendPrepared on any connection of this engine. */
   prepare(data: string | Uint8Array, isBinary: boolean): PreparedMessage;
+  /** Native topics (uws); absent on engines where the hub writes to each subscriber itself (node). */
+  readonly topics?: EngineTopics;
   /** Stops accepting new connections (the listen socket closes); open connections stay. */
   stopListening(): Promise<void>;
   /** Closes every connection with `code` and stops the server. */

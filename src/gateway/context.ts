@@ -3,7 +3,7 @@
 // plane plugs its handshake and channel checks into.
 import type { RequestInfo } from '../engines/types.js';
 import type { HandshakeResult } from '../metrics/metrics.js';
-import type { PushgateError } from '../protocol/errors.js';
+import type { ErrorName, PushgateError } from '../protocol/errors.js';
 import type { DeliveryRoute } from './hub.js';
 import type { RouteMetrics } from './metric-children.js';
 import type { CompiledRoute } from './routes.js';
@@ -20,6 +20,14 @@ export interface ConnectionContext {
   clientIp: string;
   /** Whatever an upgrade check authenticated (JWT claims …); null when the route has no auth. */
   claims: unknown;
+  /**
+   * The offered subprotocols the route may select from, when an upgrade check
+   * filtered them (token entries `pushgate.jwt.<token>` removed); null: the
+   * request's Sec-WebSocket-Protocol as sent.
+   */
+  protocols: string[] | null;
+  /** Per-connection limits an upgrade check attached (rates, subscriptions, token expiry); null: none. */
+  guard: ConnectionGuard | null;
   /** Close code the server sent (set when the core or the engine closes), to tell sent from received closes. */
   closeSent: number | null;
   /** Per-connection pubsub request state, created on open for pubsub routes. */
@@ -29,7 +37,28 @@ export interface ConnectionContext {
    * handshake: an upgrade check that holds a resource (a connection-limit slot)
    * pushes its release here.
    */
-  cleanup: (() => void)[];
+  cleanup: Cleanup[];
+}
+
+/** A cleanup entry: a callback, or an object whose release() runs (saves a closure per connection). */
+export type Cleanup = (() => void) | { release(): void };
+
+/** Table errors a guard may close a connection with. */
+export type GuardCloseError = Extract<ErrorName, 'PG_ERR_TOKEN_EXPIRED' | 'PG_ERR_MESSAGE_RATE'>;
+
+/**
+ * Per-connection enforcement of the control plane, called by the core (so it
+ * holds on every engine). Each method counts its own limit hits.
+ */
+export interface ConnectionGuard {
+  /** The connection opened; `close` ends it with a table error (token expiry). Timers go to context.cleanup. */
+  open(close: (name: GuardCloseError) => void): void;
+  /** One received message of `bytes` payload bytes: the error to close with (rate limits), or null. */
+  message(bytes: number): GuardCloseError | null;
+  /** Reserves one subscription: the error to reply with (subscription limit), or null. */
+  reserveSubscription(): PushgateError | null;
+  /** Returns a reservation (unsubscribed, or the subscribe failed). */
+  releaseSubscription(): void;
 }
 
 export interface UpgradeCheckInput {

@@ -16,7 +16,7 @@ import type { Metrics } from '../metrics/metrics.js';
 import { createError, ERRORS } from '../protocol/errors.js';
 import type { Broker, EncodedPayload } from './broker/broker.js';
 import { channelNameError, createNamespaceResolver, type ResolvedNamespace } from './channels.js';
-import type { ChannelCheck, ConnectionContext, RouteRuntime, UpgradeCheck } from './context.js';
+import type { ChannelCheck, ConnectionContext, GuardCloseError, RouteRuntime, UpgradeCheck } from './context.js';
 import { Hub, type HubNamespace } from './hub.js';
 import { createNamespaceMetrics, createRouteMetrics, type NamespaceMetrics } from './metric-children.js';
 import { PubsubSession } from './pubsub-session.js';
@@ -77,6 +77,7 @@ export function createGatewayCore(config: GatewayConfig, deps: GatewayCoreDeps):
       if (!engine) throw new Error('gateway core: attach(engine) before publishing to subscribers');
       return engine.prepare(data, isBinary);
     },
+    topics: () => engine?.topics,
     namespaceOf,
     onBackgroundError(error, channel) {
       logger.error({ err: error, channel }, 'broker unsubscribe failed');
@@ -120,7 +121,7 @@ export function createGatewayCore(config: GatewayConfig, deps: GatewayCoreDeps):
     isAccepting: () => accepting && !closed,
   });
 
-  function closeWith(conn: Conn, name: 'PG_ERR_INTERNAL'): void {
+  function closeWith(conn: Conn, name: 'PG_ERR_INTERNAL' | GuardCloseError): void {
     const entry = ERRORS[name];
     conn.context.closeSent = entry.closeCode;
     conn.close(entry.closeCode, entry.message);
@@ -181,12 +182,19 @@ export function createGatewayCore(config: GatewayConfig, deps: GatewayCoreDeps):
           const type = conn.context.route.config.type;
           if (type === 'pubsub') conn.context.session = new PubsubSession(conn, sessionDeps);
           else if (type === 'stream') openStream(conn);
+          // Control-plane limits of this connection (token expiry timer).
+          conn.context.guard?.open((name) => closeWith(conn, name));
         },
         message(conn, data, isBinary) {
           const ctx = conn.context;
           const routeMetrics = ctx.route.metrics;
           routeMetrics.messagesReceived.inc();
           routeMetrics.bytesReceived.inc(data.length);
+          if (ctx.guard) {
+            // Over its message or byte rate: close 4002 (the guard stays tripped, so later messages in the same read are dropped too).
+            const over = ctx.guard.message(data.length);
+            if (over) return closeWith(conn, over);
+          }
           const type = ctx.route.config.type;
           if (type === 'echo') {
             // The fastest path: reflect as received, text stays text, binary stays binary.

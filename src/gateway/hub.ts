@@ -10,7 +10,7 @@
 // publications newer than the last replayed offset are written in that order,
 // synchronously, and only then does the subscription join the live set.
 import { performance } from 'node:perf_hooks';
-import type { Connection, PreparedMessage } from '../engines/types.js';
+import type { Connection, EngineTopics, PreparedMessage } from '../engines/types.js';
 import { createError } from '../protocol/errors.js';
 import type { Broker, HistoryRead, Publication, PublicationListener, StreamPosition } from './broker/broker.js';
 import { encodeEnvelope, streamFrame } from './client-protocol.js';
@@ -32,6 +32,11 @@ export interface HubOptions {
   broker: Broker;
   /** Frames a message once for many connections (the attached engine's prepare). */
   prepare(data: string | Uint8Array, isBinary: boolean): PreparedMessage;
+  /**
+   * The attached engine's native topics, if it has them (uws): live subscribers
+   * then also join a topic per (route, channel) and fan-out is one engine publish.
+   */
+  topics?(): EngineTopics | undefined;
   namespaceOf(channel: string): HubNamespace;
   /** Broker failures after the reply was already decided (unsubscribe); logged, never thrown. */
   onBackgroundError(error: unknown, channel: string): void;
@@ -71,6 +76,8 @@ export class Hub {
   private readonly channels = new Map<string, ChannelEntry>();
   private readonly byConnection = new Map<Conn, Map<string, ChannelEntry>>();
   private subscriptionCount = 0;
+  /** Native topic prefixes: subscribers of one channel on different routes get different bytes. */
+  private readonly routeTopics = new Map<DeliveryRoute, string>();
 
   constructor(private readonly options: HubOptions) {}
 
@@ -142,6 +149,8 @@ export class Hub {
     let group = entry.groups.get(route);
     if (!group) entry.groups.set(route, (group = new Set()));
     group.add(conn);
+    // Only now, after the replay was written: a topic publication cannot overtake it.
+    this.options.topics?.()?.subscribe(conn, this.topicOf(route, channel));
     return true;
   }
 
@@ -167,6 +176,7 @@ export class Hub {
     if (!entry.pending.delete(conn)) {
       for (const [route, group] of entry.groups) {
         if (group.delete(conn)) {
+          this.options.topics?.()?.unsubscribe(conn, this.topicOf(route, entry.name));
           if (group.size === 0) entry.groups.delete(route);
           break;
         }
@@ -206,13 +216,16 @@ export class Hub {
     let envelope: PreparedMessage | undefined;
     let raw: PreparedMessage | undefined;
     let delivered = 0;
+    const topics = this.options.topics?.();
     for (const [route, group] of entry.groups) {
       let prepared: PreparedMessage;
       if (route.encoding === 'raw') prepared = raw ??= this.prepareRaw(publication);
       else prepared = envelope ??= this.prepareEnvelope(publication);
+      const size = group.size;
       let sent = 0;
-      for (const conn of group) if (conn.sendPrepared(prepared)) sent++;
-      const dropped = group.size - sent;
+      if (topics) sent = topics.publish(this.topicOf(route, entry.name), prepared, group);
+      else for (const conn of group) if (conn.sendPrepared(prepared)) sent++;
+      const dropped = size - sent;
       if (sent > 0) {
         route.metrics.messagesSent.inc(sent);
         route.metrics.bytesSent.inc(sent * prepared.byteLength);
@@ -230,6 +243,12 @@ export class Hub {
     const metrics = entry.namespace.metrics;
     if (delivered > 0) metrics.deliveries.inc(delivered);
     metrics.fanoutSeconds.observe((performance.now() - start) / 1000);
+  }
+
+  private topicOf(route: DeliveryRoute, channel: string): string {
+    let prefix = this.routeTopics.get(route);
+    if (prefix === undefined) this.routeTopics.set(route, (prefix = `${this.routeTopics.size}|`));
+    return prefix + channel;
   }
 
   private prepareEnvelope(publication: Publication): PreparedMessage {

@@ -36,10 +36,11 @@ export function createRouteMetrics(metrics: Metrics, route: string): RouteMetric
     };
   };
   return {
-    messagesReceived: metrics.messagesReceived.labels(route),
-    bytesReceived: metrics.bytesReceived.labels(route),
-    messagesSent: metrics.messagesSent.labels(route),
-    bytesSent: metrics.bytesSent.labels(route),
+    // Per-message counters: batched, flushed into prom-client when metrics are read.
+    messagesReceived: metrics.batched(metrics.messagesReceived.labels(route)),
+    bytesReceived: metrics.batched(metrics.bytesReceived.labels(route)),
+    messagesSent: metrics.batched(metrics.messagesSent.labels(route)),
+    bytesSent: metrics.batched(metrics.bytesSent.labels(route)),
     dropped: metrics.droppedMessages.labels(route),
     slowConsumerCloses: metrics.slowConsumerCloses.labels(route),
     clientError: byCode((code) => metrics.clientErrors.labels(route, code)),

@@ -73,17 +73,28 @@ export class PubsubSession {
         return this.reply(encodeOk(request.id, { pong: true }));
       case 'unsubscribe':
         hub.unsubscribe(this.conn, request.channel);
+        this.conn.context.guard?.releaseSubscription();
         return this.reply(encodeOk(request.id));
       case 'subscribe': {
         this.authorize('subscribe', request.channel);
+        // The connection's subscription limit (control plane); requests run one at a time, so reserve/release pair up.
+        // A channel already held needs no room: the hub answers already_subscribed.
+        const guard = hub.isSubscribed(this.conn, request.channel) ? null : this.conn.context.guard;
+        const refused = guard ? guard.reserveSubscription() : null;
+        if (refused) throw refused;
         const { id, since } = request;
-        await hub.subscribe(this.conn, route, request.channel, since, (outcome) => {
-          const fields: Record<string, Json> = {};
-          if (outcome.recovered !== undefined) fields.recovered = outcome.recovered;
-          fields.offset = outcome.position.offset;
-          fields.epoch = outcome.position.epoch;
-          this.reply(encodeOk(id, fields));
-        });
+        try {
+          await hub.subscribe(this.conn, route, request.channel, since, (outcome) => {
+            const fields: Record<string, Json> = {};
+            if (outcome.recovered !== undefined) fields.recovered = outcome.recovered;
+            fields.offset = outcome.position.offset;
+            fields.epoch = outcome.position.epoch;
+            this.reply(encodeOk(id, fields));
+          });
+        } catch (error) {
+          guard?.releaseSubscription();
+          throw error;
+        }
         return;
       }
       case 'publish': {

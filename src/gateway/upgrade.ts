@@ -29,7 +29,8 @@ export function runCleanup(context: ConnectionContext): void {
   const callbacks = context.cleanup.splice(0);
   for (const callback of callbacks) {
     try {
-      callback();
+      if (typeof callback === 'function') callback();
+      else callback.release();
     } catch {
       // A release that fails has nothing left to release.
     }
@@ -61,7 +62,9 @@ export function createUpgradeHandler(options: UpgradeHandlerOptions): (request: 
   const accept = (request: RequestInfo, context: ConnectionContext): Decision => {
     const route = context.route;
     count(route.label, 'accepted');
-    const protocol = selectSubprotocol(route, request.headers['sec-websocket-protocol']);
+    // Filtered by a check when the header carried a token entry: the token is never selected.
+    const offered = context.protocols === null ? request.headers['sec-websocket-protocol'] : context.protocols.join(',');
+    const protocol = selectSubprotocol(route, offered);
     return { accept: true, protocol, options: route.connectionOptions, context };
   };
 
@@ -120,6 +123,8 @@ export function createUpgradeHandler(options: UpgradeHandlerOptions): (request: 
       channel,
       clientIp: request.remoteAddress,
       claims: null,
+      protocols: null,
+      guard: null,
       closeSent: null,
       session: null,
       cleanup: [],

@@ -1,8 +1,14 @@
 // Who may call the HTTP API: holders of a configured Bearer key, or — when no
 // key is configured at all — only clients on the loopback interface, so a
 // fresh install is never an open publish endpoint on the network.
+//
+// "On loopback" means the client, not the TCP peer: behind a reverse proxy on
+// the same host every peer is 127.0.0.1. So the client address is resolved
+// through trustedProxies, and a request that carries forwarding headers from a
+// peer that is not a trusted proxy (an unknown proxy relayed it) is refused.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestInfo } from '../engines/types.js';
+import { compileTrustedProxies, createClientAddressResolver, isTrusted, normalizeIp } from '../control/trusted-proxies.js';
 import { createError, type PushgateError } from '../protocol/errors.js';
 
 export function isLoopback(address: string): boolean {
@@ -18,10 +24,22 @@ function digest(text: string): Buffer {
 }
 
 /** Returns a check that yields null when the request may use the API, or the error to answer with. */
-export function createApiAuth(keys: readonly string[]): (request: RequestInfo) => PushgateError | null {
+const FORWARDING_HEADERS = ['x-forwarded-for', 'x-real-ip', 'forwarded'] as const;
+
+export function createApiAuth(
+  keys: readonly string[],
+  trustedProxies: readonly string[] = [],
+): (request: RequestInfo) => PushgateError | null {
   const digests = keys.map(digest);
   if (digests.length === 0) {
-    return (request) => (isLoopback(request.remoteAddress) ? null : createError('PG_ERR_API_LOOPBACK_ONLY'));
+    const trusted = compileTrustedProxies(trustedProxies);
+    const clientAddress = createClientAddressResolver({ trustedProxies: [...trustedProxies] });
+    return (request) => {
+      const peer = normalizeIp(request.remoteAddress) ?? request.remoteAddress;
+      const relayed = FORWARDING_HEADERS.some((name) => request.headers[name] !== undefined);
+      if (relayed && !isTrusted(trusted, peer)) return createError('PG_ERR_API_LOOPBACK_ONLY', 'request relayed by a proxy not in trustedProxies');
+      return isLoopback(clientAddress(request.remoteAddress, request.headers)) ? null : createError('PG_ERR_API_LOOPBACK_ONLY');
+    };
   }
   return (request) => {
     const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(request.headers.authorization ?? '');

@@ -31,10 +31,11 @@ export function createHttpHandler(deps: HttpHandlerDeps): HttpHandler {
   const { config, metrics, logger } = deps;
   const router = new Router();
   addHealthRoutes(router, deps.readiness);
-  if (config.metrics.enabled) addMetricsRoute(router, metrics, config.metrics.path);
+  // With metrics.port set, /metrics lives on its own listener only (src/http/metrics-server.ts).
+  if (config.metrics.enabled && config.metrics.port === 0) addMetricsRoute(router, metrics, config.metrics.path);
   addApiRoutes(router, { ...deps, maxBodySize: config.api.maxBodySize });
   if (config.demo.enabled) addStaticRoutes(router, deps.publicDir);
-  const authorise = createApiAuth(config.api.keys);
+  const authorise = createApiAuth(config.api.keys, config.trustedProxies);
 
   async function dispatch(request: RequestInfo, body: HttpBody): Promise<{ reply: HttpReply; label: string }> {
     if (isApiPath(request.path)) {

@@ -17,13 +17,21 @@ export type { Backend, NativeOps, ScanOptions } from './types.js';
 /**
  * Sizes (bytes) from which the addon beats the fallback, per operation: the
  * smallest size of the crossover sweep in `npm run bench:native` from which
- * native was faster at every larger size (bench/results/native-2026-11-22.json,
- * node 20, AMD EPYC, 2 shared cores, CPU-time medians). At the crossover, ns per
- * call native vs fallback were: mask 117 vs 144 at 96 B (118 vs 63 at 32 B);
- * unmask 90 vs 107 at 96 B; utf8Step on mixed text 95 vs 98 at 512 B, 127 vs
- * 135 at 1 KiB (the fallback hands whole buffers to buffer.isUtf8, so it stays
- * close); scanFrames with one frame 181 vs 191 at 192 B. The addon's fixed cost
- * per call is ~90–160 ns, which is why the crossovers sit above ws's 48/32/24 B.
+ * native was faster at every larger size (node 20, AMD EPYC, 2 shared cores,
+ * CPU-time medians; two runs of 2026-11-22, the second after the scanFrames
+ * fast path, bench/results/native-2026-11-22.json). ns per call native vs
+ * fallback: mask 117 vs 144 and 155 vs 142 at 96 B (the second run had a noisy
+ * native stretch at 64–128 B; 123 vs 310 at 256 B), 116 vs 63 at 32 B; unmask
+ * 90 vs 107 and 88 vs 104 at 96 B, 88 vs 48 at 32 B; utf8Step on mixed text
+ * 95 vs 98 and 95 vs 92 at 512 B, 126 vs 129 at 1 KiB (the fallback hands whole
+ * buffers to buffer.isUtf8, so the two stay within noise of each other up to
+ * ~2 KiB); scanFrames with ONE frame filling the buffer 181 vs 191 and 170 vs
+ * 191 at 192 B, 151 vs 63 at 32 B. The addon's fixed cost per call is
+ * ~65 ns (utf8Step: one buffer) to ~120 ns (scanFrames: a buffer, an Int32Array
+ * and four numbers), which is why these sit above ws's 48/32/24 B. Per frame,
+ * native scanFrames costs ~5 ns against the fallback's ~37 ns, so a read
+ * holding several small frames pays for the call well below 192 B; the
+ * dispatch still goes by bytes because the frame count is unknown before the scan.
  */
 export const CROSSOVER = {
   mask: 96,

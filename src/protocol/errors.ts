@@ -84,6 +84,8 @@ export const ERRORS = {
   PG_ERR_TOO_MANY_CONNECTIONS_IP: { closeCode: null, httpStatus: 429, code: 'too_many_connections', message: 'too many connections from this address' },
   PG_ERR_RATE_LIMITED: { closeCode: null, httpStatus: 429, code: 'rate_limited', message: 'too many handshakes from this address' },
   PG_ERR_TOO_MANY_SUBSCRIPTIONS: { closeCode: null, code: 'too_many_subscriptions', message: 'subscription limit of this connection reached' },
+  PG_ERR_CLAIMS_SUBSCRIBE_FORBIDDEN: { closeCode: null, httpStatus: 403, code: 'forbidden', message: 'token does not allow subscribing to this channel' },
+  PG_ERR_CLAIMS_PUBLISH_FORBIDDEN: { closeCode: null, httpStatus: 403, code: 'forbidden', message: 'token does not allow publishing to this channel' },
 
   // HTTP API (src/http): JSON error bodies {"error":{"code","message"}} with httpStatus.
   PG_ERR_UNAUTHORIZED: { closeCode: null, httpStatus: 401, code: 'unauthorized', message: 'missing or wrong API key (send "Authorization: Bearer <key>")' },

@@ -8,6 +8,11 @@
 // with unmask(buf, key, phase) and, for text, validated piece by piece.
 // Payloads are handed out as subarray views of the chunks; nothing is copied
 // except a control frame split across reads (≤ 125 bytes).
+//
+// Memory: one parser lives as long as its connection, so its per-connection
+// state is plain numbers (header bytes, length and masking key collected into
+// integers) rather than small typed arrays (each Uint8Array costs ~180 B of
+// V8 objects), and scan options are shared between parsers with the same limits.
 import { FRAME_SLOTS, ScanError, Slot, scanFrames, unmask, type ScanOptions } from '../native/index.js';
 import { parseClosePayload } from './close.js';
 import { MAX_CONTROL_PAYLOAD, Opcode, RSV1 } from './constants.js';
@@ -57,13 +62,32 @@ const SCAN_BATCH = 64;
 /** Shared by every parser: parsing is synchronous, so one scratch array serves all. */
 const SCRATCH = new Int32Array(SCAN_BATCH * FRAME_SLOTS);
 let scratchInUse = false;
+/** The masking key of a frame that spans reads, as bytes for unmask(); filled right before each call. */
+const KEY = new Uint8Array(4);
+
+/** ScanOptions per (allowed RSV, frame limit): routes share a handful of limits, so parsers share these objects. */
+const sharedScanOptions = new Map<number, ScanOptions>();
+const MAX_SHARED_SCAN_OPTIONS = 64;
+
+function scanOptionsFor(rsv: number, maxPayload: number): ScanOptions {
+  const id = maxPayload * 8 + rsv;
+  let options = sharedScanOptions.get(id);
+  if (options === undefined) {
+    options = Object.freeze({ rsv, maxPayload });
+    if (sharedScanOptions.size < MAX_SHARED_SCAN_OPTIONS) sharedScanOptions.set(id, options);
+  }
+  return options;
+}
 
 export class FrameParser {
   private state: ParserState = ParserState.Header;
-  /** Header bytes of the state being collected (extended length or masking key). */
-  private readonly scratch = new Uint8Array(8);
-  private readonly key = new Uint8Array(4);
+  /** Bytes of the header field being collected (second header byte, extended length or masking key). */
   private have = 0;
+  /** The field's bytes, big-endian: the last (up to) 4 in `acc`, earlier ones of a 64-bit length in `accHigh`. */
+  private acc = 0;
+  private accHigh = 0;
+  /** Masking key of the frame in progress, big-endian (first key byte in the top 8 bits). */
+  private maskKey = 0;
   private b0 = 0;
   private opcode = 0;
   private length = 0;
@@ -76,9 +100,10 @@ export class FrameParser {
   private readonly scanOptions: ScanOptions;
 
   constructor(options: ParserOptions, private readonly sink: ParserSink) {
-    this.assembler = new MessageAssembler(options.maxMessageSize, (data, isBinary) => sink.onMessage(data, isBinary), options.deflate);
+    // The sink itself receives messages: no closure per parser.
+    this.assembler = new MessageAssembler(options.maxMessageSize, sink, options.deflate);
     this.allowedRsv = options.deflate ? RSV1 : 0;
-    this.scanOptions = { rsv: this.allowedRsv, maxPayload: this.assembler.frameLimit };
+    this.scanOptions = scanOptionsFor(this.allowedRsv, this.assembler.frameLimit);
   }
 
   get currentState(): ParserState {
@@ -151,20 +176,21 @@ export class FrameParser {
 
   /** State Header: the two fixed bytes. Validation order matches scanFrames. */
   private readHeader(chunk: Buffer, pos: number): number {
+    let b1: number;
     if (this.have === 0 && chunk.length - pos >= 2) {
       this.b0 = chunk[pos];
-      this.scratch[1] = chunk[pos + 1];
+      b1 = chunk[pos + 1];
       pos += 2;
     } else {
-      if (this.have === 0) this.b0 = chunk[pos];
-      else this.scratch[1] = chunk[pos];
-      this.have++;
-      pos++;
-      if (this.have < 2) return pos;
+      if (this.have === 0) {
+        this.b0 = chunk[pos];
+        this.have = 1;
+        return pos + 1;
+      }
+      b1 = chunk[pos++];
     }
     this.have = 0;
     const b0 = this.b0;
-    const b1 = this.scratch[1];
     const opcode = b0 & 0x0f;
     const rsv = (b0 >>> 4) & 7;
     const control = opcode >= 8;
@@ -177,36 +203,45 @@ export class FrameParser {
     const len7 = b1 & 0x7f;
     if (control && len7 > MAX_CONTROL_PAYLOAD) return this.fail(createError('PG_ERR_CONTROL_TOO_LONG'));
     this.opcode = opcode;
+    this.acc = 0;
+    this.accHigh = 0;
     if (len7 === 126) this.state = ParserState.ExtLen16;
     else if (len7 === 127) this.state = ParserState.ExtLen64;
     else return this.lengthKnown(len7, pos);
     return pos;
   }
 
-  /** Copies up to `need` header bytes into scratch; true when all have arrived. */
-  private collect(chunk: Buffer, pos: number, need: number, into: Uint8Array): number {
+  /**
+   * Collects up to `need` (2, 4 or 8) big-endian header bytes into acc/accHigh,
+   * which the caller zeroed; returns the new position (all arrived when have === need).
+   */
+  private collect(chunk: Buffer, pos: number, need: number): number {
     const n = Math.min(need - this.have, chunk.length - pos);
-    for (let i = 0; i < n; i++) into[this.have + i] = chunk[pos + i];
+    for (let i = 0; i < n; i++) {
+      const byte = chunk[pos + i];
+      // Bytes more than 4 from the end (only in a 64-bit length) belong to the high word.
+      if (need - this.have - i > 4) this.accHigh = ((this.accHigh << 8) | byte) >>> 0;
+      else this.acc = ((this.acc << 8) | byte) >>> 0;
+    }
     this.have += n;
     return pos + n;
   }
 
   /** State ExtLen16: a 16-bit big-endian length. */
   private readExtLen16(chunk: Buffer, pos: number): number {
-    pos = this.collect(chunk, pos, 2, this.scratch);
+    pos = this.collect(chunk, pos, 2);
     if (this.have < 2) return pos;
     this.have = 0;
-    return this.lengthKnown((this.scratch[0] << 8) | this.scratch[1], pos);
+    return this.lengthKnown(this.acc, pos);
   }
 
   /** State ExtLen64: a 64-bit big-endian length whose top bit must be clear. */
   private readExtLen64(chunk: Buffer, pos: number): number {
-    pos = this.collect(chunk, pos, 8, this.scratch);
+    pos = this.collect(chunk, pos, 8);
     if (this.have < 8) return pos;
     this.have = 0;
-    const s = this.scratch;
-    const high = ((s[0] << 24) | (s[1] << 16) | (s[2] << 8) | s[3]) >>> 0;
-    const low = ((s[4] << 24) | (s[5] << 16) | (s[6] << 8) | s[7]) >>> 0;
+    const high = this.accHigh;
+    const low = this.acc;
     if (high >= 0x80000000) return this.fail(createError('PG_ERR_LENGTH_TOP_BIT'));
     // ≥ 2^32 bytes is beyond any message limit; say so before reading anything more.
     if (high !== 0) return this.fail(createError('PG_ERR_MESSAGE_TOO_BIG'));
@@ -221,14 +256,16 @@ export class FrameParser {
       if (err !== null) return this.fail(err);
     }
     this.state = ParserState.MaskKey;
+    this.acc = 0;
     return pos;
   }
 
   /** State MaskKey: the 4-byte masking key. */
   private readMaskKey(chunk: Buffer, pos: number): number {
-    pos = this.collect(chunk, pos, 4, this.key);
+    pos = this.collect(chunk, pos, 4);
     if (this.have < 4) return pos;
     this.have = 0;
+    this.maskKey = this.acc;
     this.remaining = this.length;
     this.phase = 0;
     if (this.opcode >= 8) this.control = this.length > 0 ? Buffer.allocUnsafe(this.length) : null;
@@ -241,7 +278,12 @@ export class FrameParser {
   private readPayload(chunk: Buffer, pos: number): number {
     const n = Math.min(this.remaining, chunk.length - pos);
     const piece = chunk.subarray(pos, pos + n);
-    this.phase = unmask(piece, this.key, this.phase);
+    const key = this.maskKey;
+    KEY[0] = key >>> 24;
+    KEY[1] = (key >>> 16) & 0xff;
+    KEY[2] = (key >>> 8) & 0xff;
+    KEY[3] = key & 0xff;
+    this.phase = unmask(piece, KEY, this.phase);
     if (this.opcode >= 8) {
       this.control!.set(piece, this.length - this.remaining);
     } else {

@@ -7,7 +7,11 @@ import { Opcode, RSV1 } from './constants.js';
 import { createError, type PushgateError } from './errors.js';
 import { inflateMessage } from './permessage-deflate.js';
 
-export type MessageHandler = (data: Buffer, isBinary: boolean) => void;
+/** Receives each complete message (an object rather than a callback: no closure per connection). */
+export interface MessageSink {
+  /** `data` may be a view into a socket chunk: valid during the call only. */
+  onMessage(data: Buffer, isBinary: boolean): void;
+}
 
 const EMPTY = Buffer.alloc(0);
 
@@ -27,12 +31,17 @@ export class MessageAssembler {
   private utf8 = 0;
   /** Bytes announced by the frame headers of this message so far. */
   private length = 0;
-  private pieces: Buffer[] = [];
+  /**
+   * The message's payload pieces: most messages are one piece, kept in `first`
+   * with no array; `more` is allocated only for a message in several pieces.
+   */
+  private first: Buffer | null = null;
+  private more: Buffer[] | null = null;
   readonly frameLimit: number;
 
   constructor(
     private readonly maxMessageSize: number,
-    private readonly onMessage: MessageHandler,
+    private readonly sink: MessageSink,
     deflate: boolean,
   ) {
     this.frameLimit = deflate ? wireLimit(maxMessageSize) : maxMessageSize;
@@ -62,16 +71,18 @@ export class MessageAssembler {
       this.utf8 = utf8Step(bytes, this.utf8);
       if (this.utf8 < 0) return createError('PG_ERR_INVALID_UTF8');
     }
-    this.pieces.push(bytes);
+    if (this.first === null) this.first = bytes;
+    else (this.more ??= []).push(bytes);
     return null;
   }
 
   /** The current frame is complete; on FIN the message is delivered. */
   endFrame(fin: boolean): PushgateError | null {
     if (!fin) return null;
-    const pieces = this.pieces;
-    let data = pieces.length === 1 ? pieces[0] : pieces.length === 0 ? EMPTY : Buffer.concat(pieces, this.length);
-    pieces.length = 0;
+    let data = this.first ?? EMPTY;
+    if (this.more !== null) data = Buffer.concat([data, ...this.more], this.length);
+    this.first = null;
+    this.more = null;
     const isBinary = this.opcode === Opcode.Binary;
     this.opcode = 0;
     if (this.compressed) {
@@ -83,7 +94,7 @@ export class MessageAssembler {
       // The message ended inside a code point.
       return createError('PG_ERR_INVALID_UTF8');
     }
-    this.onMessage(data, isBinary);
+    this.sink.onMessage(data, isBinary);
     return null;
   }
 }

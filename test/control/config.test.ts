@@ -61,9 +61,10 @@ describe('defaults', () => {
       namespaces: {},
     });
     assert.deepEqual(config.api, { keys: [], maxBodySize: 1024 * 1024 });
-    assert.deepEqual(config.metrics, { enabled: true, path: '/metrics' });
+    assert.deepEqual(config.metrics, { enabled: true, path: '/metrics', port: 0, host: '' });
     assert.deepEqual(config.demo, { enabled: true });
-    assert.equal(config.log.level, 'info');
+    assert.deepEqual(config.drain, { timeout: 30_000, closeDelayMin: 0, closeDelayMax: 10_000 });
+    assert.deepEqual(config.log, { level: 'info', handshakeSampleLimit: 10 });
   });
 
   test('two loads never share mutable default lists', () => {
@@ -194,7 +195,7 @@ describe('errors name the key path and what was expected', () => {
   test('unknown key at the top level, with the keys that would have been accepted', () => {
     assert.equal(
       errorsOf({ config: { servr: { port: 1 } } as never }),
-      'config error: servr: unknown key (expected one of: server, log, api, metrics, demo, routes, channels)',
+      'config error: servr: unknown key (expected one of: server, log, api, metrics, demo, drain, trustedProxies, auth, limits, routes, channels)',
     );
   });
 

@@ -33,6 +33,23 @@ test('with keys: only the exact key in a Bearer header passes, from any address'
   }
 });
 
+test('without keys, behind a proxy: the client address decides, and unknown proxies are refused', () => {
+  const withHeaders = (remoteAddress: string, headers: Record<string, string>): RequestInfo => ({ ...request(remoteAddress), headers });
+  // No trustedProxies: a same-host nginx relays a remote client from 127.0.0.1 — refused, not "loopback".
+  const untrusting = createApiAuth([]);
+  assert.equal(untrusting(withHeaders('127.0.0.1', { 'x-forwarded-for': '203.0.113.9' }))?.code, 'forbidden');
+  assert.equal(untrusting(withHeaders('127.0.0.1', { 'x-real-ip': '127.0.0.1' }))?.code, 'forbidden');
+  assert.equal(untrusting(withHeaders('127.0.0.1', { forwarded: 'for=127.0.0.1' }))?.code, 'forbidden');
+  assert.equal(untrusting(withHeaders('127.0.0.1', {})), null);
+  // nginx trusted: the forwarded client address is what must be on loopback.
+  const trusting = createApiAuth([], ['127.0.0.1/32']);
+  assert.equal(trusting(withHeaders('127.0.0.1', { 'x-forwarded-for': '203.0.113.9' }))?.code, 'forbidden');
+  assert.equal(trusting(withHeaders('127.0.0.1', { 'x-forwarded-for': '127.0.0.5' })), null);
+  assert.equal(trusting(withHeaders('127.0.0.1', { 'x-real-ip': '198.51.100.2' }))?.code, 'forbidden');
+  // A forged header from a peer that is not a trusted proxy changes nothing.
+  assert.equal(trusting(withHeaders('198.51.100.7', { 'x-forwarded-for': '127.0.0.1' }))?.code, 'forbidden');
+});
+
 describe('without keys, the API answers loopback clients only', () => {
   test('a request from another address gets 403 with a JSON error saying why', async () => {
     const { config } = loadConfig({ config: { log: { level: 'silent' } } });

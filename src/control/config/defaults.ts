@@ -35,6 +35,29 @@ export const DEFAULTS = {
 
   apiMaxBodySize: 1 * MiB,
   metricsPath: '/metrics',
+
+  /** Subscriptions hold hub memory; one connection may not hold unbounded many. */
+  maxSubscriptions: 1024,
+  jwksTimeout: 5_000,
+  /** After a JWKS fetch, an unknown `kid` does not refetch for this long (a flood of made-up kids cannot hammer the key server). */
+  jwksCooldown: 30_000,
+  jwksCacheMaxAge: 600_000,
+  /** Clock skew allowed on `exp` and `nbf`. */
+  jwtClockTolerance: 5_000,
+  jwtQueryParam: 'token',
+  jwtSubprotocolPrefix: 'pushgate.jwt.',
+
+  /**
+   * Drain (SIGTERM): close frames are spread over closeDelayMin..closeDelayMax
+   * so clients do not reconnect in one stampede; the process exits by `drainTimeout`.
+   * 30 s fits the default Kubernetes grace period once a preStop sleep is added
+   * (the manifests in k8s/ raise it to 45 s).
+   */
+  drainTimeout: 30_000,
+  drainCloseDelayMin: 0,
+  drainCloseDelayMax: 10_000,
+  /** Rejected-handshake log lines per reason and 10 s window; the rest are counted in a summary line. */
+  handshakeSampleLimit: 10,
 } as const;
 
 /**

@@ -71,6 +71,7 @@ Flags:
   -c, --config <file>  config file, YAML (.yaml/.yml) or JSON (.json)
   --check-config       validate the configuration, print it resolved, and exit
   --log-level <level>  fatal | error | warn | info | debug | trace | silent
+  --metrics-port <n>   serve /metrics on this port only (default 0: the main port)
   -h, --help           show this help
   -v, --version        print the version
 

@@ -8,6 +8,11 @@ import { parseDuration, parseSize } from './units.js';
 
 /** A size: bytes as a number, or a string such as "16KiB", "1MiB", "4MB". */
 function size(min: number, fallback: number) {
+  return sizeValue(min).default(fallback);
+}
+
+/** A required size (no default). */
+function sizeValue(min: number) {
   return z
     .custom<number | string>(() => true)
     .transform((value, ctx) => {
@@ -19,8 +24,7 @@ function size(min: number, fallback: number) {
         message: `expected a size of at least ${min} bytes (a number of bytes, or a string such as "16KiB", "1MiB", "4MB")`,
       });
       return z.NEVER;
-    })
-    .default(fallback);
+    });
 }
 
 /** A duration: milliseconds as a number, or a string such as "500ms", "25s", "5m", "1h". */
@@ -53,6 +57,56 @@ const serverSchema = z
   })
   .strict();
 
+// Control plane (docs/security.md): token buckets, connection limits, JWT keys.
+/** A token bucket: `rate` tokens per second sustained, at most `burst` at once. */
+const rateSchema = z.object({ rate: z.number().positive(), burst: z.number().min(1) }).strict();
+const handshakeRateSchema = z
+  .object({ rate: z.number().positive(), burst: z.number().min(1), maxKeys: z.number().int().min(1).optional() })
+  .strict();
+/** Bytes per second and burst bytes: sizes, so "64KiB" works. */
+const byteRateSchema = z.object({ rate: sizeValue(1), burst: sizeValue(1) }).strict();
+
+const connectionLimitFields = {
+  maxConnections: z.number().int().min(0).default(0),
+  maxConnectionsPerIp: z.number().int().min(0).default(0),
+  handshakeRate: handshakeRateSchema.optional(),
+};
+
+const limitsSchema = z.object(connectionLimitFields).strict();
+
+const routeLimitsSchema = z
+  .object({
+    ...connectionLimitFields,
+    messageRate: rateSchema.optional(),
+    byteRate: byteRateSchema.optional(),
+    maxSubscriptions: z.number().int().min(0).default(DEFAULTS.maxSubscriptions),
+  })
+  .strict();
+
+/** One or several accepted `iss` / `aud` values. */
+const claimValues = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
+
+const authSchema = z
+  .object({
+    secrets: z.array(z.string().min(1)).default(() => []),
+    publicKeys: z.array(z.string().min(1)).default(() => []),
+    jwksFile: z.string().min(1).optional(),
+    jwksUrl: z.string().min(1).optional(),
+    jwksTimeout: duration(1, DEFAULTS.jwksTimeout),
+    jwksCooldown: duration(0, DEFAULTS.jwksCooldown),
+    jwksCacheMaxAge: duration(1, DEFAULTS.jwksCacheMaxAge),
+    issuer: claimValues.optional(),
+    audience: claimValues.optional(),
+    clockTolerance: duration(0, DEFAULTS.jwtClockTolerance),
+    queryParam: z.string().min(1).default(DEFAULTS.jwtQueryParam),
+    // An HTTP token (RFC 7230 tchar), since it starts a Sec-WebSocket-Protocol entry.
+    subprotocolPrefix: z
+      .string()
+      .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/)
+      .default(DEFAULTS.jwtSubprotocolPrefix),
+  })
+  .strict();
+
 const routeSchema = z
   .object({
     path: z.string().min(1),
@@ -66,6 +120,11 @@ const routeSchema = z
     subprotocols: z.array(z.string().min(1)).default(() => []),
     pingInterval: duration(0, DEFAULTS.pingInterval),
     pongTimeout: duration(1, DEFAULTS.pongTimeout),
+    auth: z.enum(['none', 'jwt']).default('none'),
+    requireClaims: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default(() => ({})),
+    allowedOrigins: z.array(z.string().min(1)).optional(),
+    requireOrigin: z.boolean().default(false),
+    limits: routeLimitsSchema.prefault({}),
   })
   .strict();
 
@@ -117,7 +176,13 @@ const channelsSchema = z
 export const configSchema = z
   .object({
     server: serverSchema.prefault({}),
-    log: z.object({ level: logLevel.default(DEFAULTS.logLevel) }).strict().prefault({}),
+    log: z
+      .object({
+        level: logLevel.default(DEFAULTS.logLevel),
+        handshakeSampleLimit: z.number().int().min(0).max(1_000_000).default(DEFAULTS.handshakeSampleLimit),
+      })
+      .strict()
+      .prefault({}),
     api: z
       .object({
         keys: z.array(z.string().min(1)).default(() => []),
@@ -129,10 +194,24 @@ export const configSchema = z
       .object({
         enabled: z.boolean().default(true),
         path: z.string().startsWith('/').default(DEFAULTS.metricsPath),
+        // 0: served on the gateway's own port; else a separate listener (host '' = server.host).
+        port: z.number().int().min(0).max(65535).default(0),
+        host: z.string().default(''),
       })
       .strict()
       .prefault({}),
     demo: z.object({ enabled: z.boolean().default(true) }).strict().prefault({}),
+    drain: z
+      .object({
+        timeout: duration(1, DEFAULTS.drainTimeout),
+        closeDelayMin: duration(0, DEFAULTS.drainCloseDelayMin),
+        closeDelayMax: duration(0, DEFAULTS.drainCloseDelayMax),
+      })
+      .strict()
+      .prefault({}),
+    trustedProxies: z.array(z.string().min(1)).default(() => []),
+    auth: authSchema.prefault({}),
+    limits: limitsSchema.prefault({}),
     routes: z.array(routeSchema).min(1).prefault(() => DEFAULT_ROUTES.map((route) => ({ ...route }))),
     channels: channelsSchema.prefault({}),
   })

@@ -2,6 +2,7 @@
 // route paths that collide or are malformed, namespace names, reserved HTTP paths.
 import type { GatewayConfig } from '../config-types.js';
 import type { ConfigIssue } from './errors.js';
+import { securityConfigIssues } from '../security-config.js';
 
 /** Namespace names are channel-name prefixes before the `:`, so they may not contain one. */
 export const NAMESPACE_NAME = /^[A-Za-z0-9_.-]+$/;
@@ -58,8 +59,21 @@ export function semanticIssues(config: GatewayConfig): ConfigIssue[] {
   } else if (RESERVED_HTTP_PATHS.includes(metricsPath) || metricsPath === '/api' || metricsPath.startsWith('/api/')) {
     issues.push({ path: 'metrics.path', message: `${JSON.stringify(metricsPath)} is already served by pushgate (health, API or demo page)` });
   }
+  const { drain } = config;
+  if (drain.closeDelayMin > drain.closeDelayMax) {
+    issues.push({ path: 'drain.closeDelayMin', message: `must not exceed drain.closeDelayMax (${drain.closeDelayMax} ms)` });
+  }
+  if (drain.closeDelayMax >= drain.timeout) {
+    // The close handshakes need time after the last close frame, or every drain ends forced.
+    issues.push({ path: 'drain.closeDelayMax', message: `must be below drain.timeout (${drain.timeout} ms)` });
+  }
+  if (config.metrics.port !== 0 && config.metrics.port === config.server.port) {
+    issues.push({ path: 'metrics.port', message: `must differ from server.port (${config.server.port}); 0 serves metrics on the gateway's port` });
+  }
   if (config.api.keys.some((key) => /\s|,/.test(key))) {
     issues.push({ path: 'api.keys', message: 'API keys may not contain spaces or commas' });
   }
+  // trustedProxies CIDRs, JWT key material, routes' auth and allowedOrigins.
+  issues.push(...securityConfigIssues(config));
   return issues;
 }

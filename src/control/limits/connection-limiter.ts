@@ -23,6 +23,30 @@ export function validateConnectionLimits(limits: ConnectionLimits, name: string)
   }
 }
 
+// A class rather than a closure: every open connection holds one or two of
+// these, and a closure would also keep its whole scope alive.
+class LimiterLease implements Lease {
+  private released = false;
+
+  constructor(private readonly limiter: ConnectionLimiter, private readonly ip: string) {}
+
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.limiter.giveBack(this.ip);
+  }
+}
+
+/** Releases two leases together (the process-wide one and the route's). */
+export class LeasePair implements Lease {
+  constructor(private readonly first: Lease, private readonly second: Lease) {}
+
+  release(): void {
+    this.first.release();
+    this.second.release();
+  }
+}
+
 export class ConnectionLimiter {
   private count = 0;
   /** Only addresses with at least one open connection are present, so memory follows live connections. */
@@ -39,20 +63,15 @@ export class ConnectionLimiter {
     if (maxConnectionsPerIp > 0 && current >= maxConnectionsPerIp) return { ok: false, reason: 'per_ip' };
     this.count++;
     this.perIp.set(ip, current + 1);
-    let released = false;
-    return {
-      ok: true,
-      lease: {
-        release: () => {
-          if (released) return;
-          released = true;
-          this.count--;
-          const left = (this.perIp.get(ip) ?? 1) - 1;
-          if (left > 0) this.perIp.set(ip, left);
-          else this.perIp.delete(ip);
-        },
-      },
-    };
+    return { ok: true, lease: new LimiterLease(this, ip) };
+  }
+
+  /** Called once per lease (LimiterLease guards against repeats). */
+  giveBack(ip: string): void {
+    this.count--;
+    const left = (this.perIp.get(ip) ?? 1) - 1;
+    if (left > 0) this.perIp.set(ip, left);
+    else this.perIp.delete(ip);
   }
 
   get total(): number {

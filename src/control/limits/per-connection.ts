@@ -11,12 +11,17 @@ export interface ConnectionRateOptions {
   byteRate?: RateOptions;
 }
 
+/** Which rate a connection went over (the `limit` label of pushgate_limit_hits_total). */
+export type RateLimitName = 'message_rate' | 'byte_rate';
+
 export interface MessageRateLimiter {
   /** Counts one received message of `bytes` payload bytes; false means the connection is over its rate. */
   allow(bytes: number): boolean;
+  /** Like allow(), but names the rate that was exceeded (null: within both). */
+  exceeded(bytes: number): RateLimitName | null;
 }
 
-const UNLIMITED: MessageRateLimiter = { allow: () => true };
+const UNLIMITED: MessageRateLimiter = { allow: () => true, exceeded: () => null };
 
 /** One per connection. Returns a shared no-op limiter when no rate is configured. */
 export function createMessageRateLimiter(options: ConnectionRateOptions, clock: Clock = monotonicClock): MessageRateLimiter {
@@ -25,15 +30,14 @@ export function createMessageRateLimiter(options: ConnectionRateOptions, clock: 
   const messages = options.messageRate ? new TokenBucket(options.messageRate, clock) : null;
   const bytes = options.byteRate ? new TokenBucket(options.byteRate, clock) : null;
   if (!messages && !bytes) return UNLIMITED;
-  return {
-    allow(size: number): boolean {
-      if (messages && !messages.tryTake(1)) return false;
-      // A message larger than the byte burst still passes once when the budget
-      // is not in debt (see takeWithDebt); maxMessageSize bounds a single message.
-      if (bytes && !bytes.takeWithDebt(size)) return false;
-      return true;
-    },
+  const exceeded = (size: number): RateLimitName | null => {
+    if (messages && !messages.tryTake(1)) return 'message_rate';
+    // A message larger than the byte burst still passes once when the budget
+    // is not in debt (see takeWithDebt); maxMessageSize bounds a single message.
+    if (bytes && !bytes.takeWithDebt(size)) return 'byte_rate';
+    return null;
   };
+  return { exceeded, allow: (size) => exceeded(size) === null };
 }
 
 /** Counts one connection's subscriptions against its limit (0: unlimited). */

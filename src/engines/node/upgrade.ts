@@ -6,17 +6,13 @@ import type { Socket } from 'node:net';
 import { buildRejectResponse, buildUpgradeResponse, rejectionFor, validateHandshake } from '../../protocol/handshake.js';
 import { negotiateDeflate } from '../../protocol/permessage-deflate.js';
 import { createError } from '../../protocol/errors.js';
-import type { EngineHooks, EngineOptions, UpgradeDecision } from '../types.js';
-import { NodeConnection } from './connection.js';
-import type { Keepalive } from './keepalive.js';
+import type { UpgradeDecision } from '../types.js';
+import { NodeConnection, ownSocket, type EngineShared } from './connection.js';
 import { requestInfo } from './http-request.js';
 
-export interface UpgradeContext<Ctx> {
-  hooks: EngineHooks<Ctx>;
-  options: EngineOptions;
-  keepalive: Keepalive;
+/** One per engine: shared by all its upgrades and connections. */
+export interface UpgradeContext<Ctx> extends EngineShared<Ctx> {
   connections: Set<NodeConnection<Ctx>>;
-  onClosed(conn: NodeConnection<Ctx>): void;
 }
 
 /** Sends an HTTP answer and closes: end() flushes it, destroy() follows in case the peer lingers. */
@@ -31,10 +27,8 @@ export function rejectSocket(socket: Socket, response: Buffer): void {
 
 export async function handleUpgrade<Ctx>(ctx: UpgradeContext<Ctx>, req: IncomingMessage, socket: Socket, head: Buffer): Promise<void> {
   // Node removed its own listeners: without one of ours an 'error' would be thrown.
-  socket.on('error', () => {
-    ctx.hooks.event?.('socket_error', null);
-    socket.destroy();
-  });
+  // (A shared listener, not a closure: it stays for the connection's lifetime.)
+  ownSocket(socket, ctx);
   // Bytes after the request wait in the socket until the connection exists.
   socket.pause();
 
@@ -69,16 +63,13 @@ export async function handleUpgrade<Ctx>(ctx: UpgradeContext<Ctx>, req: Incoming
   const agreement = decision.options.compression ? negotiateDeflate(info.headers['sec-websocket-extensions']) : null;
   socket.write(buildUpgradeResponse({ key: valid.key, protocol: decision.protocol, extensions: agreement?.response }));
   const conn = new NodeConnection<Ctx>({
+    engine: ctx,
     socket,
     path: info.path,
     protocol: decision.protocol ?? '',
     context: decision.context,
     options: decision.options,
     deflate: agreement?.params ?? null,
-    hooks: ctx.hooks,
-    engineOptions: ctx.options,
-    keepalive: ctx.keepalive,
-    onClosed: ctx.onClosed,
   });
   ctx.connections.add(conn);
   conn.start(head);

@@ -15,6 +15,10 @@ export function route(path: string, type: RouteConfig['type'], overrides: Partia
     subprotocols: [],
     pingInterval: 0,
     pongTimeout: 10_000,
+    auth: 'none',
+    requireClaims: {},
+    requireOrigin: false,
+    limits: { maxConnections: 0, maxConnectionsPerIp: 0, maxSubscriptions: 1024 },
     ...overrides,
   };
 }
@@ -26,10 +30,23 @@ export function namespace(overrides: Partial<NamespaceConfig> = {}): NamespaceCo
 export function testConfig(overrides: Partial<GatewayConfig> = {}): GatewayConfig {
   return {
     server: { host: '127.0.0.1', port: 0, engine: 'node', maxHeaderSize: 16384, handshakeTimeout: 5000, closeTimeout: 1000 },
-    log: { level: 'silent' },
+    log: { level: 'silent', handshakeSampleLimit: 10 },
     api: { keys: [], maxBodySize: 65536 },
-    metrics: { enabled: true, path: '/metrics' },
+    metrics: { enabled: true, path: '/metrics', port: 0, host: '' },
     demo: { enabled: false },
+    trustedProxies: [],
+    auth: {
+      secrets: [],
+      publicKeys: [],
+      jwksTimeout: 5000,
+      jwksCooldown: 30_000,
+      jwksCacheMaxAge: 600_000,
+      clockTolerance: 5000,
+      queryParam: 'token',
+      subprotocolPrefix: 'pushgate.jwt.',
+    },
+    limits: { maxConnections: 0, maxConnectionsPerIp: 0 },
+    drain: { timeout: 30_000, closeDelayMin: 0, closeDelayMax: 1000 },
     routes: [
       route('/ws', 'pubsub'),
       route('/stream/:channel', 'stream'),

@@ -47,6 +47,10 @@ export class FakeConnection<Ctx = unknown> implements Connection<Ctx> {
     this.readyState = 2;
   }
 
+  terminate(): void {
+    this.readyState = 3;
+  }
+
   /** Text messages parsed as JSON. */
   json(): any[] {
     return this.written.map((w) => JSON.parse(w.text!));
