@@ -164,7 +164,11 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
   /** One line per start: where it listens, the engine and hot-path backend, every route's URL, demo and metrics URLs. */
   function logStart(port: number): void {
     const host = urlHost(config.server.host);
+    // Warnings first: the start line is what tools (and people) wait for.
     for (const warning of warnings) logger.warn(warning);
+    if (config.api.keys.length === 0) {
+      logger.warn('no API key configured (api.keys / PUSHGATE_API_KEY): the HTTP API answers loopback clients only');
+    }
     const routes = config.routes.map((route) => ({ path: route.path, type: route.type, url: `ws://${host}:${port}${route.path}` }));
     const demo = config.demo.enabled ? `http://${host}:${port}/` : undefined;
     const separate = metricsServer?.address();
@@ -184,9 +188,6 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
       { event: 'start', host: config.server.host, port, engine: config.server.engine, native: nativeBackend, routes, demo, metrics: metricsUrl, configFile },
       text,
     );
-    if (config.api.keys.length === 0) {
-      logger.warn('no API key configured (api.keys / PUSHGATE_API_KEY): the HTTP API answers loopback clients only');
-    }
   }
 
   const gateway: Gateway = {

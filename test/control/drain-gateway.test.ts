@@ -103,7 +103,7 @@ for (const engine of ENGINE_NAMES) {
       const clients = await Promise.all(Array.from({ length: 4 }, () => TestClient.connect(`ws://127.0.0.1:${port}/stream/news`)));
       // The stream subscription is registered on open; wait until the hub lists every subscriber.
       const deadline = Date.now() + WAIT;
-      while ((await fetch(`http://127.0.0.1:${port}/api/channels`).then((r) => r.json())).channels?.[0]?.subscribers !== 4) {
+      while ((await fetch(`http://127.0.0.1:${port}/api/channels`).then((r) => r.json() as Promise<any>)).channels?.[0]?.subscribers !== 4) {
         assert.ok(Date.now() < deadline, 'subscribers never registered');
         await new Promise((resolve) => setTimeout(resolve, 10));
       }

@@ -17,7 +17,7 @@ import { metricNamesIn, registeredMetrics } from '../metrics/names.js';
 const dir = mkdtempSync(join(tmpdir(), 'pushgate-deploy-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-type Manifest = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string }; [key: string]: any };
+type Manifest = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; [key: string]: any }; [key: string]: any };
 
 function manifests(): { file: string; doc: Manifest }[] {
   const out: { file: string; doc: Manifest }[] = [];

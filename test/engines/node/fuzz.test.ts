@@ -5,18 +5,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { RawClient, encodeFrame } from '../../helpers/raw-client.js';
 import { startEchoServer, type EchoServer } from '../../helpers/echo-server.js';
+import { prng } from '../../helpers/prng.js';
 
-/** mulberry32: a tiny seeded PRNG so a failure can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SEED = Number(process.env.PUSHGATE_FUZZ_SEED ?? 0x5eed);
 const CONNECTIONS = 48;
