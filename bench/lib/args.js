@@ -181,8 +181,9 @@ export function parseArgs(argv) {
   }
   if (via === 'inproc' && target.kind === 'url') throw new ArgError('--via inproc needs a server started by the bench, not a --target URL');
 
-  const jwtSecret = values.jwtSecret ?? 'pushgate-bench-secret';
-  if (jwtSecret.length < 8) throw new ArgError('--jwt-secret must be at least 8 characters');
+  const jwtSecret = values.jwtSecret ?? 'pushgate-bench-secret-of-at-least-32-bytes';
+  // pushgate refuses HS256 secrets shorter than 32 bytes (RFC 7518 §3.2).
+  if (jwtSecret.length < 32) throw new ArgError('--jwt-secret must be at least 32 characters');
 
   return {
     scenario: /** @type {BenchOptions['scenario']} */ (scenario),

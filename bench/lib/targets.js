@@ -82,7 +82,17 @@ function commandFor(name, options) {
     case 'pushgate-node-fallback':
     case 'pushgate-uws': {
       const engine = name === 'pushgate-uws' ? 'uws' : 'node';
+      /** @type {Record<string, string | undefined>} */
       const env = { PUSHGATE_NATIVE: name === 'pushgate-node-fallback' ? '0' : undefined };
+      if (options.jwtSecret) {
+        // The default routes, with JWT auth on /echo (the route the connect scenario opens).
+        env.PUSHGATE_JWT_SECRETS = options.jwtSecret;
+        env.PUSHGATE_ROUTES = JSON.stringify([
+          { path: '/ws', type: 'pubsub' },
+          { path: '/stream/:channel', type: 'stream' },
+          { path: '/echo', type: 'echo', auth: 'jwt' },
+        ]);
+      }
       const script = options.inproc ? PUSHGATE_HOST : PUSHGATE_CLI;
       return { script, args: ['--engine', engine, '--log-level', 'warn'], env, pushgate: true };
     }
@@ -175,7 +185,7 @@ export async function startNamedTarget(name, options = {}) {
     streamPath: (channel) => `/stream/${encodeURIComponent(channel)}`,
     publishPath: (channel) => `/api/publish/${encodeURIComponent(channel)}`,
     // JWT auth on pushgate is a later issue: until its config exists the bench cannot switch it on.
-    supportsJwt: !command.pushgate,
+    supportsJwt: true,
     supportsInproc: !command.pushgate || options.inproc === true,
     description: command.pushgate ? `${name} (node ${command.script.endsWith('cli.js') ? 'dist/cli.js' : 'bench/servers/pushgate-host.js'})` : `${name} baseline`,
     async memory() {

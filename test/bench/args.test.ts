@@ -40,8 +40,8 @@ test('every value flag, short and long, with a separate or inline value', () => 
   assert.deepEqual([l.connections, l.duration, l.pipelining, l.size, l.workers], [9, 1, 2, 0, 1]);
   const f = parseArgs(['fanout', '--channels', '4', '--rate', '250', '--publications', '99', '--via', 'inproc', '--publish-concurrency', '2', '-c', '8', '--target', 'uws']);
   assert.deepEqual([f.channels, f.rate, f.publications, f.via, f.publishConcurrency], [4, 250, 99, 'inproc', 2]);
-  const c = parseArgs(['connect', '--jwt', '--jwt-secret', 'a-long-secret', '--concurrency', '50']);
-  assert.deepEqual([c.jwt, c.jwtSecret, c.concurrency], [true, 'a-long-secret', 50]);
+  const c = parseArgs(['connect', '--jwt', '--jwt-secret', 'a-long-secret-of-thirty-two-bytes!', '--concurrency', '50']);
+  assert.deepEqual([c.jwt, c.jwtSecret, c.concurrency], [true, 'a-long-secret-of-thirty-two-bytes!', 50]);
   const i = parseArgs(['idle', '--settle', '0.5', '-c', '10000']);
   assert.deepEqual([i.settle, i.connections], [0.5, 10000]);
 });
@@ -79,7 +79,7 @@ test('bad values are refused with a message naming the flag', () => {
     [['fanout', '-c', '2', '--channels', '3'], /cannot exceed the number of subscribers/],
     [['fanout', '--via', 'smoke-signal'], /--via must be http or inproc/],
     [['fanout', '--via', 'inproc', '--target', 'ws://127.0.0.1:9000/x'], /inproc needs a server started by the bench/],
-    [['connect', '--jwt-secret', 'short'], /at least 8/],
+    [['connect', '--jwt-secret', 'short-secret'], /at least 32/],
   ];
   for (const [argv, message] of bad) {
     assert.throws(() => parseArgs(argv), (error: unknown) => error instanceof ArgError && message.test((error as Error).message), argv.join(' '));
