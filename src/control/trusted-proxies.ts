@@ -80,8 +80,11 @@ export function isTrusted(list: net.BlockList, ip: string): boolean {
   return list.check(ip, net.isIPv4(ip) ? 'ipv4' : 'ipv6');
 }
 
-export function createClientAddressResolver(options: TrustedProxiesOptions): ClientAddressResolver {
-  const list = compileTrustedProxies(options.trustedProxies);
+/** `list` may be passed when the caller already compiled the same entries (it checks peers itself too). */
+export function createClientAddressResolver(
+  options: TrustedProxiesOptions,
+  list: net.BlockList = compileTrustedProxies(options.trustedProxies),
+): ClientAddressResolver {
   const anyTrusted = options.trustedProxies.length > 0;
 
   return (remoteAddress, headers) => {

@@ -33,7 +33,7 @@ export function createApiAuth(
   const digests = keys.map(digest);
   if (digests.length === 0) {
     const trusted = compileTrustedProxies(trustedProxies);
-    const clientAddress = createClientAddressResolver({ trustedProxies: [...trustedProxies] });
+    const clientAddress = createClientAddressResolver({ trustedProxies: [...trustedProxies] }, trusted);
     return (request) => {
       const peer = normalizeIp(request.remoteAddress) ?? request.remoteAddress;
       const relayed = FORWARDING_HEADERS.some((name) => request.headers[name] !== undefined);

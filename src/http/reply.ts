@@ -1,7 +1,7 @@
 // Reply helpers shared by every HTTP handler: JSON bodies and the one error
 // shape, `{"error":{"code","message"}}`, with the status from the error table.
 import type { HttpReply } from '../engines/types.js';
-import { createError, PushgateError, type ErrorName } from '../protocol/errors.js';
+import { createError, errorJson, PushgateError, type ErrorName } from '../protocol/errors.js';
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
 
@@ -12,7 +12,7 @@ export function jsonReply(status: number, value: unknown, headers: Record<string
 /** Error reply for a table entry; `headers` adds e.g. `Allow` or `WWW-Authenticate`. */
 export function errorReply(error: PushgateError | ErrorName, headers: Record<string, string> = {}): HttpReply {
   const err = typeof error === 'string' ? createError(error) : error;
-  return jsonReply(err.httpStatus ?? 500, { error: { code: err.code, message: err.message } }, headers);
+  return { status: err.httpStatus ?? 500, headers: { ...JSON_HEADERS, ...headers }, body: errorJson(err.code, err.message) };
 }
 
 /** An error a handler threw: table errors keep their status, anything else is a 500 that says nothing internal. */

@@ -114,6 +114,11 @@ export class PushgateError extends Error {
   }
 }
 
+/** The one HTTP error body every rejection and API error carries: `{"error":{"code","message"}}`. */
+export function errorJson(code: string, message: string): string {
+  return JSON.stringify({ error: { code, message } });
+}
+
 /** The one way to make an error: by its table name. */
 export function createError(name: ErrorName, detail?: string): PushgateError {
   return new PushgateError(name, detail);

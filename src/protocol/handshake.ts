@@ -3,7 +3,7 @@
 // the 101 answer or of a rejection. No I/O: the engine writes what this returns.
 import { createHash } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
-import { createError, type PushgateError } from './errors.js';
+import { createError, errorJson, type PushgateError } from './errors.js';
 import { WS_GUID, WS_VERSION } from './constants.js';
 
 export interface HandshakeRequest {
@@ -121,7 +121,7 @@ export function buildUpgradeResponse(res: UpgradeResponse): Buffer {
 export function buildRejectResponse(
   status: number, code: string, message: string, extraHeaders: Record<string, string> = {},
 ): Buffer {
-  const body = JSON.stringify({ error: { code, message } });
+  const body = errorJson(code, message);
   let head =
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
     'Connection: close\r\n' +
@@ -135,7 +135,7 @@ export function buildRejectResponse(
 }
 
 /** Strips what would let a value end its header line or the header block. */
-function headerSafe(value: string): string {
+export function headerSafe(value: string): string {
   return value.replace(/[\r\n\0]/g, ' ');
 }
 

@@ -8,7 +8,8 @@ import { PreparedFrame } from '../../protocol/frame-writer.js';
 import type { Engine, EngineFactory, EngineHooks, EngineOptions, PreparedMessage } from '../types.js';
 import type { NodeConnection } from './connection.js';
 import { Keepalive } from './keepalive.js';
-import { bodyReader, errorForThrown, requestInfo, writeError, writeReply } from './http-request.js';
+import { errorForThrown } from '../http-errors.js';
+import { bodyReader, requestInfo, writeError, writeReply } from './http-request.js';
 import { handleUpgrade, rejectSocket, type UpgradeContext } from './upgrade.js';
 
 /** Node checks header/request timeouts on this period; a fraction of the timeout keeps the drop prompt. */

@@ -1,7 +1,7 @@
 // Plain HTTP on the engine's port: the RequestInfo the gateway sees, a body
 // reader with a byte limit, and writing a reply or a JSON error.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createError, type PushgateError } from '../../protocol/errors.js';
+import { errorJson, type PushgateError } from '../../protocol/errors.js';
 import { BodyTooLargeError, type HttpBody, type HttpReply, type RequestInfo } from '../types.js';
 
 export function requestInfo(req: IncomingMessage): RequestInfo {
@@ -59,7 +59,7 @@ export function writeReply(res: ServerResponse, reply: HttpReply): void {
 /** A JSON error answer for an entry of the error table; the connection is not reused. */
 export function writeError(res: ServerResponse, err: PushgateError, extraHeaders: Record<string, string> = {}): void {
   if (res.headersSent || res.destroyed) return;
-  const body = JSON.stringify({ error: { code: err.code, message: err.message } });
+  const body = errorJson(err.code, err.message);
   res.writeHead(err.httpStatus ?? 500, {
     ...extraHeaders,
     'Content-Type': 'application/json',
@@ -68,8 +68,4 @@ export function writeError(res: ServerResponse, err: PushgateError, extraHeaders
     Connection: 'close',
   });
   res.end(body);
-}
-
-export function errorForThrown(thrown: unknown): PushgateError {
-  return thrown instanceof BodyTooLargeError ? createError('PG_ERR_BODY_TOO_LARGE') : createError('PG_ERR_INTERNAL');
 }

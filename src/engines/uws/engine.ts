@@ -14,7 +14,8 @@ import { DEFAULTS } from '../../protocol/constants.js';
 import type { Connection, Engine, EngineFactory, EngineHooks, EngineOptions, EngineTopics, PreparedMessage } from '../types.js';
 import { Keepalive } from '../node/keepalive.js';
 import { UwsConnection, UwsPrepared, type SocketData } from './connection.js';
-import { copyRequest, errorForThrown, RequestBody, ResponseState, writeError, writeReply } from './http.js';
+import { errorForThrown } from '../http-errors.js';
+import { copyRequest, RequestBody, ResponseState, writeError, writeReply } from './http.js';
 import { loadUws, type UwsModule } from './load.js';
 import { handleUpgrade } from './upgrade.js';
 

@@ -3,7 +3,8 @@
 // aborted, and replies written corked, never to an aborted response.
 import { STATUS_CODES } from 'node:http';
 import type { HttpRequest, HttpResponse } from 'uWebSockets.js';
-import { createError, type PushgateError } from '../../protocol/errors.js';
+import { headerSafe } from '../../protocol/handshake.js';
+import { errorJson, type PushgateError } from '../../protocol/errors.js';
 import { BodyTooLargeError, type HttpBody, type HttpReply, type RequestInfo } from '../types.js';
 import { formatAddress } from './address.js';
 
@@ -136,9 +137,6 @@ function statusLine(status: number): string {
 
 /** A header name must be a token and a value must not break the header block. */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-function headerSafe(value: string): string {
-  return value.replace(/[\r\n]+/g, ' ');
-}
 
 /**
  * Writes a reply (corked: one write for status, headers and body). uWS adds
@@ -171,10 +169,6 @@ export function writeError(state: ResponseState, err: PushgateError, extraHeader
 
 /** Same bytes as the node engine's buildRejectResponse: JSON body, X-Pushgate-Reason, Connection: close. */
 export function writeRejection(state: ResponseState, status: number, code: string, message: string, extraHeaders: Record<string, string> = {}): void {
-  const body = JSON.stringify({ error: { code, message } });
+  const body = errorJson(code, message);
   writeReply(state, { status, headers: { ...extraHeaders, 'Content-Type': 'application/json', 'X-Pushgate-Reason': code }, body }, true);
-}
-
-export function errorForThrown(thrown: unknown): PushgateError {
-  return thrown instanceof BodyTooLargeError ? createError('PG_ERR_BODY_TOO_LARGE') : createError('PG_ERR_INTERNAL');
 }
