@@ -1,5 +1,6 @@
 // Small pieces every scenario uses.
 import { monoMs } from './clock.js';
+import { latencySummary } from './histogram.js';
 
 /** @param {number} ms */
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -47,6 +48,22 @@ export function errorsBlock(c, samples) {
     mismatches: c.mismatches,
     outOfOrder: c.orderErrors,
     samples,
+  };
+}
+
+/**
+ * The tail every measured scenario reports the same way: latency percentiles,
+ * errors, the generator's own CPU and the server's.
+ * @param {{ histogram: any, counters: Record<string, number>, errorSamples: string[], generator: unknown }} result
+ * @param {{ pid: number | null }} target
+ * @param {number | null} serverCpuPercent
+ */
+export function measuredBlock(result, target, serverCpuPercent) {
+  return {
+    latencyMs: latencySummary(result.histogram),
+    errors: errorsBlock(result.counters, result.errorSamples),
+    generator: result.generator,
+    server: target.pid === null ? null : { pid: target.pid, cpuPercent: serverCpuPercent },
   };
 }
 

@@ -3,9 +3,8 @@
 // connection, sampled from its process before and after).
 import { SignJWT } from 'jose';
 import { startGenerators } from '../lib/generators.js';
-import { latencySummary } from '../lib/histogram.js';
 import { startProgress } from '../lib/progress.js';
-import { sleep, waitFor, serverCpuWindow, errorsBlock, round } from '../lib/common.js';
+import { sleep, waitFor, serverCpuWindow, errorsBlock, measuredBlock, round } from '../lib/common.js';
 import { LIMITS } from '../lib/limits.js';
 
 /**
@@ -76,10 +75,7 @@ export async function runConnect(options, target) {
       connections: { requested: options.connections, opened: c.opened, failed: c.failed },
       durationSec: round(openSeconds, 3),
       handshakesPerSec: Math.round(c.opened / openSeconds),
-      latencyMs: latencySummary(result.histogram),
-      errors: errorsBlock(c, result.errorSamples),
-      generator: result.generator,
-      server: target.pid === null ? null : { pid: target.pid, cpuPercent: serverCpuPercent },
+      ...measuredBlock(result, target, serverCpuPercent),
     };
   } finally {
     gen.kill();

@@ -2,9 +2,8 @@
 // echo route; throughput is messages echoed per second, latency is each message's
 // round trip measured by the client (send time kept per connection, answers are in order).
 import { startGenerators } from '../lib/generators.js';
-import { latencySummary } from '../lib/histogram.js';
 import { startProgress } from '../lib/progress.js';
-import { sleep, serverCpuWindow, errorsBlock, round } from '../lib/common.js';
+import { sleep, serverCpuWindow, measuredBlock, round } from '../lib/common.js';
 import { monoMs } from '../lib/clock.js';
 import { LIMITS } from '../lib/limits.js';
 
@@ -58,10 +57,7 @@ export async function runEcho(options, target) {
         perSec: Math.round(c.received / seconds),
         bytesPerSec: Math.round(c.bytes / seconds),
       },
-      latencyMs: latencySummary(result.histogram),
-      errors: errorsBlock(c, result.errorSamples),
-      generator: result.generator,
-      server: target.pid === null ? null : { pid: target.pid, cpuPercent: serverCpuPercent },
+      ...measuredBlock(result, target, serverCpuPercent),
     };
   } finally {
     gen.kill();

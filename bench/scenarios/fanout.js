@@ -4,9 +4,8 @@
 // monotonic clock. Deliveries are counted against what should have arrived.
 import { randomBytes } from 'node:crypto';
 import { startGenerators } from '../lib/generators.js';
-import { latencySummary } from '../lib/histogram.js';
 import { startProgress } from '../lib/progress.js';
-import { sleep, waitFor, serverCpuWindow, errorsBlock, round, withTimeout } from '../lib/common.js';
+import { sleep, waitFor, serverCpuWindow, measuredBlock, round, withTimeout } from '../lib/common.js';
 import { monoMs } from '../lib/clock.js';
 import { LIMITS } from '../lib/limits.js';
 import { publishOverHttp } from './http-publisher.js';
@@ -121,10 +120,7 @@ export async function runFanout(options, target) {
         bytesPerSec: Math.round(c.bytes / deliverySeconds),
       },
       durationSec: round(deliverySeconds, 3),
-      latencyMs: latencySummary(result.histogram),
-      errors: errorsBlock(c, result.errorSamples),
-      generator: result.generator,
-      server: target.pid === null ? null : { pid: target.pid, cpuPercent: serverCpuPercent },
+      ...measuredBlock(result, target, serverCpuPercent),
     };
   } finally {
     gen.kill();
