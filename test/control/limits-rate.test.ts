@@ -3,16 +3,12 @@ import assert from 'node:assert/strict';
 import { TokenBucket } from '../../src/control/limits/token-bucket.js';
 import { KeyedRateLimiter } from '../../src/control/limits/keyed-rate-limiter.js';
 import { SubscriptionBudget, createMessageRateLimiter } from '../../src/control/limits/per-connection.js';
+import { manualClock } from '../helpers/manual-clock.js';
 
-/** A clock the test moves by hand: no sleeps, no wall-clock dependence. */
-function manualClock(start = 1000) {
-  let now = start;
-  return { now: () => now, advance: (ms: number) => void (now += ms) };
-}
 
 describe('TokenBucket', () => {
   it('allows exactly `burst` takes at once, then refills at `rate` per second', () => {
-    const clock = manualClock();
+    const clock = manualClock(1000);
     const bucket = new TokenBucket({ rate: 2, burst: 5 }, clock.now);
     let taken = 0;
     for (let i = 0; i < 20; i++) if (bucket.tryTake()) taken++;
@@ -27,7 +23,7 @@ describe('TokenBucket', () => {
   });
 
   it('tells how long until the next token', () => {
-    const clock = manualClock();
+    const clock = manualClock(1000);
     const bucket = new TokenBucket({ rate: 4, burst: 1 }, clock.now);
     assert.equal(bucket.msUntil(), 0);
     assert.equal(bucket.tryTake(), true);
@@ -47,7 +43,7 @@ describe('TokenBucket', () => {
   });
 
   it('takeWithDebt lets one oversized take through, then blocks until the debt is repaid', () => {
-    const clock = manualClock();
+    const clock = manualClock(1000);
     const bucket = new TokenBucket({ rate: 100, burst: 100 }, clock.now);
     assert.equal(bucket.takeWithDebt(300), true);
     assert.equal(bucket.available(), -200);
@@ -72,7 +68,7 @@ describe('TokenBucket', () => {
 
 describe('KeyedRateLimiter', () => {
   it('limits each key separately and reports when to retry', () => {
-    const clock = manualClock();
+    const clock = manualClock(1000);
     const limiter = new KeyedRateLimiter({ rate: 1, burst: 3 }, clock.now);
     const results = Array.from({ length: 5 }, () => limiter.take('10.0.0.1').ok);
     assert.deepEqual(results, [true, true, true, false, false]);
@@ -83,7 +79,7 @@ describe('KeyedRateLimiter', () => {
   });
 
   it('forgets buckets once they have refilled (idle keys cost no memory)', () => {
-    const clock = manualClock();
+    const clock = manualClock(1000);
     const limiter = new KeyedRateLimiter({ rate: 10, burst: 5 }, clock.now); // full refill: 500 ms
     for (let i = 0; i < 50; i++) limiter.take(`192.0.2.${i}`);
     assert.equal(limiter.size, 50);
@@ -94,7 +90,7 @@ describe('KeyedRateLimiter', () => {
   });
 
   it('an evicted idle key starts with a full bucket, exactly as if it had been kept', () => {
-    const clock = manualClock();
+    const clock = manualClock(1000);
     const limiter = new KeyedRateLimiter({ rate: 1, burst: 2 }, clock.now);
     assert.equal(limiter.take('a').ok, true);
     assert.equal(limiter.take('a').ok, true);
@@ -108,7 +104,7 @@ describe('KeyedRateLimiter', () => {
   });
 
   it('never tracks more than maxKeys, dropping the least recently used', () => {
-    const clock = manualClock();
+    const clock = manualClock(1000);
     const limiter = new KeyedRateLimiter({ rate: 1, burst: 1, maxKeys: 100 }, clock.now);
     for (let i = 0; i < 10_000; i++) limiter.take(`key-${i}`);
     assert.equal(limiter.size, 100);
@@ -120,7 +116,7 @@ describe('KeyedRateLimiter', () => {
 
 describe('per-connection message and byte rate', () => {
   it('closes-worthy (false) after the message burst, allowed again after refill', () => {
-    const clock = manualClock();
+    const clock = manualClock(1000);
     const limiter = createMessageRateLimiter({ messageRate: { rate: 10, burst: 3 } }, clock.now);
     assert.deepEqual([1, 2, 3, 4].map(() => limiter.allow(10)), [true, true, true, false]);
     clock.advance(100);
@@ -128,7 +124,7 @@ describe('per-connection message and byte rate', () => {
   });
 
   it('limits bytes: a message above the burst passes once, then the sender waits for the debt', () => {
-    const clock = manualClock();
+    const clock = manualClock(1000);
     const limiter = createMessageRateLimiter({ byteRate: { rate: 1000, burst: 1000 } }, clock.now);
     assert.equal(limiter.allow(600), true);
     assert.equal(limiter.allow(600), true, '400 left, not in debt: passes and goes to -200');

@@ -11,15 +11,12 @@ import {
   type UpgradeChecksOptions,
 } from '../../src/control/upgrade-checks.js';
 import { NOW_MS, NOW_S, SECRET, keyPair, sign } from './jwt-fixtures.js';
+import { manualClock } from '../helpers/manual-clock.js';
 
 function req(headers: Record<string, string> = {}, remoteAddress = '203.0.113.1', path = '/ws', query = ''): RequestInfo {
   return { method: 'GET', path, query, headers: { host: 'gw.example.com', ...headers }, remoteAddress };
 }
 
-function manualClock() {
-  let now = 0;
-  return { now: () => now, advance: (ms: number) => void (now += ms) };
-}
 
 const auth = { secrets: [SECRET], now: () => NOW_MS };
 const open: RouteSecurityOptions = { path: '/ws', auth: 'none' };

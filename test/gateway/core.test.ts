@@ -7,6 +7,7 @@ import { startGateway, type TestGateway } from './helpers/gateway.js';
 import { metricValue } from './helpers/fakes.js';
 import { testConfig } from './helpers/config.js';
 import { ENGINE_NAMES, engineUnavailableReason } from '../helpers/engines.js';
+import { waitFor } from '../helpers/wait.js';
 
 for (const engine of ENGINE_NAMES) {
 describe(`gateway core on ${engine}`, { skip: engineUnavailableReason(engine) ?? false }, () => {
@@ -391,13 +392,6 @@ describe(`gateway core on ${engine}`, { skip: engineUnavailableReason(engine) ??
     });
   });
 
-  async function waitFor(predicate: () => boolean, ms = 5000): Promise<void> {
-    const deadline = Date.now() + ms;
-    while (!predicate()) {
-      if (Date.now() > deadline) throw new Error('timed out');
-      await new Promise((r) => setTimeout(r, 5));
-    }
-  }
 
   async function waitForSubscribers(channel: string, count: number): Promise<void> {
     await waitFor(() => (gw.core.channels().find((c) => c.channel === channel)?.subscribers ?? 0) >= count);

@@ -5,18 +5,8 @@ import assert from 'node:assert/strict';
 import { connect, createServer } from 'node:net';
 import { ConfigError, createGateway, type Gateway } from '../../src/index.js';
 import { call } from './fixture.js';
+import { freePort } from '../helpers/ports.js';
 
-/** A port that was free a moment ago (bind to 0, read it, release it). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 function refused(port: number): Promise<boolean> {
   return new Promise((resolve) => {

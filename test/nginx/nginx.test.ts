@@ -10,10 +10,11 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, connect as tcpConnect } from 'node:net';
+import { connect as tcpConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, handshake, refusal, start, type Client, type Running } from '../control/integration/fixture.js';
+import { freePort } from '../helpers/ports.js';
 
 const NGINX = '/usr/sbin/nginx';
 const API_KEY = 'nginx-test-api-key';
@@ -28,16 +29,6 @@ function skipReason(): string | false {
   return false;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function replaceOnce(text: string, from: string, to: string): string {
   const count = text.split(from).length - 1;

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { RawClient, closePayload, handshakeRequest } from '../../helpers/raw-client.js';
 import { startEchoServer, type EchoServer } from '../../helpers/echo-server.js';
 import { expectClose } from '../../helpers/ws-assert.js';
+import { waitFor } from '../../helpers/wait.js';
 
 let server: EchoServer;
 const sendResults: boolean[] = [];
@@ -167,10 +168,3 @@ test('a client that resets mid-frame is counted, not thrown', async () => {
   await waitFor(() => (server.events.get('socket_error') ?? 0) === errorsBefore + 1);
 });
 
-async function waitFor(cond: () => boolean, timeout = 5000): Promise<void> {
-  const deadline = Date.now() + timeout;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
