@@ -77,13 +77,16 @@ export function renderMarkdown(report, layout) {
     const uws = pick(results, 'idle', 'uws', rss);
     out.push('## Idle connections: server memory per connection');
     out.push('');
-    out.push(mdTable(['target', 'connections', 'RSS / conn', 'heap / conn', 'RSS × ws', 'RSS × uWS'], layout.targets.filter((t) => t !== 'pushgate-node-fallback').map((t) => {
+    const show = (/** @type {number | null | undefined} */ v) => (v === null || v === undefined ? 'n/a' : formatBytes(v));
+    out.push(mdTable(['target', 'connections', 'RSS / conn', 'RSS excl. V8 young gen / conn', 'heap / conn', 'RSS × ws', 'RSS × uWS'], layout.targets.filter((t) => t !== 'pushgate-node-fallback').map((t) => {
       const r = find('idle', t);
       const s = status(r);
-      if (s) return [t, s, '', '', '', ''];
+      if (s) return [t, s, '', '', '', '', ''];
       const m = r.memory;
-      return [t, r.connections.opened, m.rssPerConnection === null ? 'n/a' : formatBytes(m.rssPerConnection), m.heapPerConnection === null ? 'n/a' : formatBytes(m.heapPerConnection), ratio(m.rssPerConnection, ws), ratio(m.rssPerConnection, uws)];
+      return [t, r.connections.opened, show(m.rssPerConnection), show(m.rssExclYoungGenPerConnection), show(m.heapPerConnection), ratio(m.rssPerConnection, ws), ratio(m.rssPerConnection, uws)];
     })));
+    out.push('');
+    out.push('One run per target (bench:report does not repeat runs; `npm run bench:engine` does, in rounds). "excl. V8 young gen" subtracts the growth of V8\'s nursery, which does not scale with connections (docs/benchmarks.md).');
     out.push('');
   }
   out.push('## Charts');

@@ -5,7 +5,8 @@ import { runScenario } from './run.js';
 import { formatCount, formatBytes } from './progress.js';
 
 /**
- * @typedef {{ group: string, args: string[] }} Case
+ * @typedef {{ group: string, args: string[], round?: number, position?: number }} Case
+ * round/position: set by rounds.js for bench:engine, copied into the result.
  */
 
 /**
@@ -23,8 +24,11 @@ export function oneLine(r) {
       return `fanout ${r.options.subscribers} subs via ${r.options.via} ${r.target}: ${formatCount(r.deliveries.perSec)} deliveries/s, p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms, lost ${r.deliveries.lost}${errors}`;
     case 'connect':
       return `connect ${r.connections.requested}${r.options.jwt ? ' +jwt' : ''} ${r.target}: ${formatCount(r.handshakesPerSec)} handshakes/s, p99 ${r.latencyMs.p99} ms${errors}`;
-    case 'idle':
-      return `idle ${r.connections.opened} ${r.target}: RSS ${r.memory.rssPerConnection === null ? 'n/a' : formatBytes(r.memory.rssPerConnection)}/conn, heap ${r.memory.heapPerConnection === null ? 'n/a' : formatBytes(r.memory.heapPerConnection)}/conn${errors}`;
+    case 'idle': {
+      const show = (/** @type {number | null | undefined} */ v) => (v === null || v === undefined ? 'n/a' : formatBytes(v));
+      const m = r.memory;
+      return `idle ${r.connections.opened} ${r.target}: RSS ${show(m.rssPerConnection)}/conn (${show(m.rssExclYoungGenPerConnection)}/conn without V8 young gen ${show(m.youngGenerationBefore)} → ${show(m.youngGenerationAfter)}), heap ${show(m.heapPerConnection)}/conn${errors}`;
+    }
     default:
       return JSON.stringify(r);
   }
@@ -50,8 +54,10 @@ export async function runMatrix(cases, options = {}) {
     }
     result.group = c.group;
     result.args = c.args;
+    if (c.round !== undefined) result.round = c.round;
+    if (c.position !== undefined) result.position = c.position;
     results.push(result);
-    process.stderr.write(`[${index}/${cases.length}] ${oneLine(result)}\n`);
+    process.stderr.write(`[${index}/${cases.length}]${c.round !== undefined ? ` round ${c.round}` : ''} ${oneLine(result)}\n`);
   }
   return results;
 }

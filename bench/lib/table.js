@@ -73,6 +73,8 @@ export function renderResult(r) {
     out.push(boxTable(['Server memory', 'before', 'after', 'per connection'], [
       ['RSS', show(m.rssBefore), show(m.rssAfter), show(m.rssPerConnection)],
       ['heap used', show(m.heapBefore), show(m.heapAfter), show(m.heapPerConnection)],
+      ['V8 young generation', show(m.youngGenerationBefore ?? null), show(m.youngGenerationAfter ?? null), ''],
+      ['RSS − young generation', '', '', show(m.rssExclYoungGenPerConnection ?? null)],
     ]));
   }
   out.push(footer(r));

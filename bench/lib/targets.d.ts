@@ -1,5 +1,6 @@
 // Types of targets.js for the TypeScript tests.
 import type { TargetSpec } from './args.js';
+import type { MemorySample } from './memory.js';
 export declare class TargetUnavailableError extends Error {
   constructor(target: string, reason: string);
   target: string;
@@ -9,7 +10,7 @@ export interface Target {
   name: string; host: string; port: number; pid: number | null;
   echoPath: string; streamPath: (channel: string) => string; publishPath: (channel: string) => string;
   supportsJwt: boolean; supportsInproc: boolean; description: string;
-  memory(): Promise<{ rss: number | null; heapUsed: number | null }>;
+  memory(): Promise<MemorySample>;
   cpuMs(): number | null;
   publishInproc(request: object): Promise<any>;
   stop(): Promise<void>;

@@ -8,6 +8,7 @@ import http from 'node:http';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { track, stopChild } from './cleanup.js';
 import { readRssBytes, readCpuMs } from './proc.js';
+import { youngGenerationBytes } from './memory.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const GUARD = pathToFileURL(fileURLToPath(new URL('../servers/guard.js', import.meta.url))).href;
@@ -32,7 +33,7 @@ export class TargetUnavailableError extends Error {
  *   name: string, host: string, port: number, pid: number | null,
  *   echoPath: string, streamPath: (channel: string) => string, publishPath: (channel: string) => string,
  *   supportsJwt: boolean, supportsInproc: boolean, description: string,
- *   memory: () => Promise<{ rss: number | null, heapUsed: number | null }>,
+ *   memory: () => Promise<import('./memory.js').MemorySample>,
  *   cpuMs: () => number | null,
  *   publishInproc: (request: object) => Promise<any>,
  *   stop: () => Promise<void>,
@@ -196,7 +197,9 @@ export async function startNamedTarget(name, options = {}) {
       } catch {
         reply = null;
       }
-      return { rss: readRssBytes(pid), heapUsed: reply ? reply.heapUsed : null };
+      // RSS is read after the reply, i.e. after the server's gc().
+      const heapSpaces = reply && reply.heapSpaces && typeof reply.heapSpaces === 'object' ? reply.heapSpaces : null;
+      return { rss: readRssBytes(pid), heapUsed: reply ? reply.heapUsed : null, youngGeneration: youngGenerationBytes(heapSpaces), heapSpaces };
     },
     cpuMs: () => readCpuMs(pid),
     publishInproc: (message) => request({ type: 'publish', ...message }, 180_000),
@@ -224,7 +227,7 @@ export function externalTarget(spec) {
     supportsJwt: true,
     supportsInproc: false,
     description: `external server ${spec.url}`,
-    memory: async () => ({ rss: null, heapUsed: null }),
+    memory: async () => ({ rss: null, heapUsed: null, youngGeneration: null, heapSpaces: null }),
     cpuMs: () => null,
     publishInproc: () => Promise.reject(new Error('an external target cannot publish in-process')),
     stop: async () => {},

@@ -6,6 +6,7 @@ import { startGenerators } from '../lib/generators.js';
 import { startProgress } from '../lib/progress.js';
 import { sleep, waitFor, serverCpuWindow, errorsBlock, measuredBlock, round } from '../lib/common.js';
 import { LIMITS } from '../lib/limits.js';
+import { idleMemory } from '../lib/memory.js';
 
 /**
  * An HS256 token for the `token` query parameter.
@@ -98,8 +99,6 @@ export async function runIdle(options, target) {
     const result = await gen.stop();
     const c = result.counters;
     const opened = totals.opened;
-    /** @param {number | null} a @param {number | null} b */
-    const perConnection = (a, b) => (a === null || b === null || opened === 0 ? null : Math.round((b - a) / opened));
     return {
       scenario: 'idle',
       target: target.name,
@@ -107,14 +106,7 @@ export async function runIdle(options, target) {
       startedAt,
       options: { connections: options.connections, concurrency: options.concurrency, settle: options.settle, duration: options.duration },
       connections: { requested: options.connections, opened, failed: c.failed },
-      memory: {
-        rssBefore: before.rss,
-        rssAfter: after.rss,
-        rssPerConnection: perConnection(before.rss, after.rss),
-        heapBefore: before.heapUsed,
-        heapAfter: after.heapUsed,
-        heapPerConnection: perConnection(before.heapUsed, after.heapUsed),
-      },
+      memory: idleMemory(before, after, opened),
       errors: errorsBlock(c, result.errorSamples),
       generator: result.generator,
       server: target.pid === null ? null : { pid: target.pid },

@@ -120,6 +120,11 @@ for (const target of targets) {
     }
     assert.equal(typeof r.memory.rssPerConnection, 'number');
     assert.equal(typeof r.memory.heapPerConnection, 'number');
+    // The guard reports V8's heap spaces; the young generation is their new_space part.
+    assert.ok(r.memory.heapSpacesAfter.new_space > 0 && r.memory.heapSpacesAfter.old_space > 0);
+    assert.equal(r.memory.youngGenerationAfter, r.memory.heapSpacesAfter.new_space + (r.memory.heapSpacesAfter.new_large_object_space ?? 0));
+    const excluded = (r.memory.rssAfter - r.memory.youngGenerationAfter - (r.memory.rssBefore - r.memory.youngGenerationBefore)) / 50;
+    assert.equal(r.memory.rssExclYoungGenPerConnection, Math.round(excluded));
   });
 }
 
