@@ -2,20 +2,26 @@
 // order that rejects cheap-to-detect abuse first: client address (trusted
 // proxies) → handshake rate → connection limits → Origin → token. Engine-neutral:
 // it sees only RequestInfo, so the node and uws engines share it unchanged.
+// Synchronous unless the route needs a token verified (jose verifies, and may
+// fetch a JWKS, asynchronously): the answer is a Promise only then.
 //
-// A passing check holds one connection slot; the caller must call release()
-// exactly when that connection ends, or when the upgrade fails after the check
-// (release is idempotent, so calling it from both paths is safe).
+// An accepted handshake holds one connection slot (result.slot); the caller must
+// release it exactly when that connection ends, or when the upgrade fails after
+// the check (release is idempotent, so calling it from both paths is safe). With
+// `openTimeout` set, a slot whose connection never opens is given back by itself.
 import type { RequestInfo } from '../engines/types.js';
 import type { HandshakeResult } from '../metrics/metrics.js';
 import { ERRORS, createError, type ErrorName, type PushgateError } from '../protocol/errors.js';
-import { createAuthenticator, type AuthOptions, type RouteAuthOptions } from './auth/authenticator.js';
+import { createAuthenticator, type AuthOptions, type AuthResult, type RouteAuthOptions } from './auth/authenticator.js';
 import type { Claims } from './auth/claims.js';
+import type { ExpiryTimers } from './auth/expiry.js';
 import { extractToken, type TokenSource } from './auth/token-source.js';
-import { ConnectionLimiter, LeasePair, type Lease } from './limits/connection-limiter.js';
+import { ConnectionLimiter } from './limits/connection-limiter.js';
+import { ConnectionSlot, RouteSlots, type LimitHitCounters, type LimitName } from './limits/connection-slot.js';
 import { KeyedRateLimiter } from './limits/keyed-rate-limiter.js';
 import { LIMITS_DEFAULTS, ROUTE_LIMITS_DEFAULTS, type LimitsOptions, type RouteLimitsOptions } from './limits/options.js';
-import { SubscriptionBudget, createMessageRateLimiter, type MessageRateLimiter } from './limits/per-connection.js';
+import { ConnectionRates } from './limits/per-connection.js';
+import { PendingOpens } from './limits/pending-opens.js';
 import { monotonicClock, type Clock } from './limits/token-bucket.js';
 import { createOriginCheck, type OriginCheck, type OriginOptions } from './origin.js';
 import { createClientAddressResolver } from './trusted-proxies.js';
@@ -29,6 +35,15 @@ export interface UpgradeChecksOptions {
   auth?: AuthOptions;
   /** Monotonic ms clock for the rate limiters (tests inject one). */
   clock?: Clock;
+  /**
+   * An accepted handshake whose connection has not opened (ConnectionSlot.open)
+   * after this many ms gives its slot back. Unset: the caller always releases.
+   */
+  openTimeout?: number;
+  /** Token expiry timers (tests). */
+  timers?: ExpiryTimers;
+  /** The counter a route's connections count a limit hit on (called once per route and limit). */
+  limitHits?: (route: string, limit: LimitName) => { inc(): void };
 }
 
 /**
@@ -37,28 +52,23 @@ export interface UpgradeChecksOptions {
  * the same object for every handshake of a route (the configured route itself).
  */
 export interface RouteSecurityOptions extends RouteAuthOptions, OriginOptions {
-  /** The route's configured path (names the route in configuration errors). */
+  /** The route's configured path (names the route in configuration errors and limit-hit counters). */
   path: string;
   limits?: Partial<RouteLimitsOptions>;
 }
 
+/** What an accepted handshake hands the caller; only `slot` needs to outlive the handshake. */
 export interface UpgradeAccepted {
   ok: true;
   /** The client's address after trusted-proxy resolution: what limits and logs use. */
   clientAddress: string;
   /** Verified token claims; null on `auth: 'none'` routes. */
   claims: Claims | null;
-  /** When to close with PG_ERR_TOKEN_EXPIRED (ms since the epoch), or null. */
-  expiresAt: number | null;
   tokenSource: TokenSource | null;
   /** Offered subprotocols without token entries: select from these only. */
   protocols: string[];
-  /** This connection's message/byte rate limiter (close with PG_ERR_MESSAGE_RATE when it says no). */
-  messageRate: MessageRateLimiter;
-  /** This connection's subscription budget (`too_many_subscriptions` when it says no). */
-  subscriptions: SubscriptionBudget;
-  /** Frees the connection slot. Idempotent. */
-  release(): void;
+  /** The connection's slots and per-connection limits; release() it when the connection ends. */
+  slot: ConnectionSlot;
 }
 
 export interface UpgradeRejected {
@@ -78,7 +88,8 @@ export interface UpgradeRejected {
 export type UpgradeCheckResult = UpgradeAccepted | UpgradeRejected;
 
 export interface UpgradeChecks {
-  (request: RequestInfo, route: RouteSecurityOptions): Promise<UpgradeCheckResult>;
+  /** A Promise only when the route verifies a token; a plain result otherwise. */
+  (request: RequestInfo, route: RouteSecurityOptions): UpgradeCheckResult | Promise<UpgradeCheckResult>;
   /** Compiles a route's options at start so configuration errors surface before the first client (idempotent). */
   prepare(route: RouteSecurityOptions): void;
   /** Connections currently holding a slot, process-wide. */
@@ -133,11 +144,12 @@ function defined<T extends object>(value: T | undefined): Partial<T> {
 
 interface CompiledRoute {
   options: RouteSecurityOptions;
-  limits: RouteLimitsOptions;
-  connections: ConnectionLimiter;
+  slots: RouteSlots;
   handshakes: KeyedRateLimiter | null;
   origin: OriginCheck;
 }
+
+const NOT_COUNTED = { inc() {} };
 
 export function createUpgradeChecks(options: UpgradeChecksOptions = {}): UpgradeChecks {
   const clock = options.clock ?? monotonicClock;
@@ -146,7 +158,13 @@ export function createUpgradeChecks(options: UpgradeChecksOptions = {}): Upgrade
   const globalConnections = new ConnectionLimiter(globalLimits);
   const globalHandshakes = globalLimits.handshakeRate ? new KeyedRateLimiter(globalLimits.handshakeRate, clock) : null;
   const authenticator = options.auth ? createAuthenticator(options.auth) : null;
+  const pending = options.openTimeout === undefined ? null : new PendingOpens<ConnectionSlot>(options.openTimeout);
   const routes = new WeakMap<RouteSecurityOptions, CompiledRoute>();
+
+  function hitCounters(path: string): LimitHitCounters {
+    const counter = (limit: LimitName) => options.limitHits?.(path, limit) ?? NOT_COUNTED;
+    return { message_rate: counter('message_rate'), byte_rate: counter('byte_rate'), subscriptions: counter('subscriptions') };
+  }
 
   function compile(route: RouteSecurityOptions): CompiledRoute {
     const existing = routes.get(route);
@@ -159,14 +177,18 @@ export function createUpgradeChecks(options: UpgradeChecksOptions = {}): Upgrade
     try {
       const compiled: CompiledRoute = {
         options: route,
-        limits,
-        connections: new ConnectionLimiter(limits),
+        slots: new RouteSlots(
+          globalConnections,
+          new ConnectionLimiter(limits),
+          ConnectionRates.compile(limits, clock),
+          limits.maxSubscriptions,
+          () => hitCounters(route.path),
+          pending,
+          options.timers,
+        ),
         handshakes: limits.handshakeRate ? new KeyedRateLimiter(limits.handshakeRate, clock) : null,
         origin: createOriginCheck(route),
       };
-      // Validates the per-connection options now rather than at the first connection.
-      createMessageRateLimiter(limits, clock);
-      new SubscriptionBudget(limits.maxSubscriptions);
       routes.set(route, compiled);
       return compiled;
     } catch (error) {
@@ -174,60 +196,59 @@ export function createUpgradeChecks(options: UpgradeChecksOptions = {}): Upgrade
     }
   }
 
-  function acquire(route: CompiledRoute, client: string): Lease | UpgradeRejected {
-    const global = globalConnections.tryAcquire(client);
-    if (!global.ok) {
-      return global.reason === 'total' ? reject('PG_ERR_OVER_CAPACITY', client) : reject('PG_ERR_TOO_MANY_CONNECTIONS_IP', client);
-    }
-    const local = route.connections.tryAcquire(client);
-    if (!local.ok) {
-      global.lease.release();
-      return local.reason === 'total' ? reject('PG_ERR_OVER_CAPACITY', client) : reject('PG_ERR_TOO_MANY_CONNECTIONS_IP', client);
-    }
-    return new LeasePair(local.lease, global.lease);
+  function rateLimited(limiter: KeyedRateLimiter | null, client: string): UpgradeRejected | null {
+    if (!limiter) return null;
+    const decision = limiter.take(client);
+    return decision.ok ? null : reject('PG_ERR_RATE_LIMITED', client, undefined, retryAfter(decision.retryAfterMs));
   }
 
-  const check = async (request: RequestInfo, routeOptions: RouteSecurityOptions): Promise<UpgradeCheckResult> => {
+  /** The token check's outcome: the slot is kept (and waits for its connection to open) or given back. */
+  function settle(slot: ConnectionSlot, client: string, auth: AuthResult): UpgradeCheckResult {
+    if (!auth.ok) {
+      slot.release();
+      return reject(auth.error, client, auth.reason, bearerChallenge(auth.error));
+    }
+    slot.admit(auth.claims?.expiresAt ?? null);
+    return { ok: true, clientAddress: client, claims: auth.claims, tokenSource: auth.tokenSource, protocols: auth.protocols, slot };
+  }
+
+  const check = (request: RequestInfo, routeOptions: RouteSecurityOptions): UpgradeCheckResult | Promise<UpgradeCheckResult> => {
     const route = compile(routeOptions);
     const client = resolveClient(request.remoteAddress, request.headers);
 
-    for (const limiter of [globalHandshakes, route.handshakes]) {
-      if (!limiter) continue;
-      const decision = limiter.take(client);
-      if (!decision.ok) return reject('PG_ERR_RATE_LIMITED', client, undefined, retryAfter(decision.retryAfterMs));
-    }
+    const limited = rateLimited(globalHandshakes, client) ?? rateLimited(route.handshakes, client);
+    if (limited) return limited;
 
-    const slot = acquire(route, client);
-    if ('ok' in slot) return slot;
+    const slot = route.slots.acquire(client);
+    if (typeof slot === 'string') return reject(slot === 'total' ? 'PG_ERR_OVER_CAPACITY' : 'PG_ERR_TOO_MANY_CONNECTIONS_IP', client);
 
-    let accepted = false;
     try {
-      const origin = route.origin(request.headers);
-      if (!origin.ok) return reject('PG_ERR_ORIGIN_FORBIDDEN', client, origin.reason);
-
-      // Without auth options no route can be `jwt` (compile refuses it); token entries are still stripped.
-      const auth = authenticator
-        ? await authenticator.authenticate(request, route.options)
-        : { ok: true as const, claims: null, protocols: extractToken(request).protocols, tokenSource: null };
-      if (!auth.ok) return reject(auth.error, client, auth.reason, bearerChallenge(auth.error));
-
-      accepted = true;
-      return {
-        ok: true,
-        clientAddress: client,
-        claims: auth.claims,
-        expiresAt: auth.claims?.expiresAt ?? null,
-        tokenSource: auth.tokenSource,
-        protocols: auth.protocols,
-        messageRate: createMessageRateLimiter(route.limits, clock),
-        subscriptions: new SubscriptionBudget(route.limits.maxSubscriptions),
-        // Bound, not a closure: a closure here would keep this whole async frame alive per connection.
-        release: slot.release.bind(slot),
-      };
-    } finally {
-      if (!accepted) slot.release();
+      return checkHolding(request, route, client, slot);
+    } catch (error) {
+      slot.release();
+      throw error;
     }
   };
+
+  /** The checks after the slot was taken: each refusal, and a check that throws, gives the slot back. */
+  function checkHolding(request: RequestInfo, route: CompiledRoute, client: string, slot: ConnectionSlot): UpgradeCheckResult | Promise<UpgradeCheckResult> {
+    const origin = route.origin(request.headers);
+    if (!origin.ok) {
+      slot.release();
+      return reject('PG_ERR_ORIGIN_FORBIDDEN', client, origin.reason);
+    }
+    // Without auth options no route can be `jwt` (compile refuses it); token entries are still stripped.
+    if (!authenticator || route.options.auth !== 'jwt') {
+      return settle(slot, client, { ok: true, claims: null, protocols: extractToken(request, options.auth).protocols, tokenSource: null });
+    }
+    return authenticator.authenticate(request, route.options).then(
+      (auth) => settle(slot, client, auth),
+      (error: unknown) => {
+        slot.release();
+        throw error;
+      },
+    );
+  }
 
   // defineProperty, not Object.assign: the count must be read live, not copied once.
   Object.defineProperty(check, 'openConnections', { get: () => globalConnections.total, enumerable: true });

@@ -12,36 +12,70 @@ export interface RouteRuntime extends CompiledRoute, DeliveryRoute {
   readonly metrics: RouteMetrics;
 }
 
-export interface ConnectionContext {
-  readonly route: RouteRuntime;
-  /** The channel of a `stream` route connection (from the URL), null on other routes. */
-  readonly channel: string | null;
-  /** The client address limits and logs use (the TCP peer until a trusted-proxy check rewrites it). */
-  clientIp: string;
+/**
+ * One per connection, so a class: every field is assigned in the constructor,
+ * which gives all contexts one fixed shape with the fields inside the object
+ * (no separate property store) however the checks fill them in later.
+ */
+export class ConnectionContext {
   /** Whatever an upgrade check authenticated (JWT claims …); null when the route has no auth. */
-  claims: unknown;
+  claims: unknown = null;
   /**
    * The offered subprotocols the route may select from, when an upgrade check
    * filtered them (token entries `pushgate.jwt.<token>` removed); null: the
-   * request's Sec-WebSocket-Protocol as sent.
+   * request's Sec-WebSocket-Protocol as sent. Cleared once the subprotocol is selected.
    */
-  protocols: string[] | null;
+  protocols: string[] | null = null;
   /** Per-connection limits an upgrade check attached (rates, subscriptions, token expiry); null: none. */
-  guard: ConnectionGuard | null;
+  guard: ConnectionGuard | null = null;
   /** Close code the server sent (set when the core or the engine closes), to tell sent from received closes. */
-  closeSent: number | null;
+  closeSent: number | null = null;
   /** Per-connection pubsub request state, created on open for pubsub routes. */
-  session: unknown;
+  session: unknown = null;
   /**
    * Run once when the connection ends, or when a later upgrade check rejects the
-   * handshake: an upgrade check that holds a resource (a connection-limit slot)
-   * pushes its release here.
+   * handshake (see addCleanup / runCleanup). Usually one entry (the slot of the
+   * connection limits), kept without an array; an array only from the second.
    */
-  cleanup: Cleanup[];
+  cleanup: Cleanup | Cleanup[] | null = null;
+
+  constructor(
+    readonly route: RouteRuntime,
+    /** The channel of a `stream` route connection (from the URL), null on other routes. */
+    readonly channel: string | null,
+    /** The client address limits and logs use (the TCP peer until a trusted-proxy check rewrites it). */
+    public clientIp: string,
+  ) {}
 }
 
 /** A cleanup entry: a callback, or an object whose release() runs (saves a closure per connection). */
 export type Cleanup = (() => void) | { release(): void };
+
+/** Adds an entry for runCleanup: an upgrade check that holds a resource (a connection-limit slot) adds its release. */
+export function addCleanup(context: ConnectionContext, entry: Cleanup): void {
+  const current = context.cleanup;
+  if (current === null) context.cleanup = entry;
+  else if (Array.isArray(current)) current.push(entry);
+  else context.cleanup = [current, entry];
+}
+
+/** Runs and clears a context's cleanup entries (each once; a throwing one does not stop the rest). */
+export function runCleanup(context: ConnectionContext): void {
+  const entries = context.cleanup;
+  if (entries === null) return;
+  context.cleanup = null;
+  if (Array.isArray(entries)) for (const entry of entries) runEntry(entry);
+  else runEntry(entries);
+}
+
+function runEntry(entry: Cleanup): void {
+  try {
+    if (typeof entry === 'function') entry();
+    else entry.release();
+  } catch {
+    // A release that fails has nothing left to release.
+  }
+}
 
 /** Table errors a guard may close a connection with. */
 export type GuardCloseError = Extract<ErrorName, 'PG_ERR_TOKEN_EXPIRED' | 'PG_ERR_MESSAGE_RATE'>;

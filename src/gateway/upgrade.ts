@@ -1,12 +1,14 @@
 // The upgrade hook: the gateway's answer to every WebSocket handshake. Route
 // matching, the stream channel from the URL, the control plane's checks (a list
 // run in order), subprotocol selection, the connection options of the route,
-// and the handshakes counter. Synchronous unless an async check is configured.
+// and the handshakes counter. Synchronous unless a check answers with a Promise
+// (JWT verification …): the checks run synchronously up to that one, and the
+// decision is a Promise only from there.
 import type { RequestInfo, UpgradeDecision } from '../engines/types.js';
 import type { HandshakeResult, Metrics } from '../metrics/metrics.js';
 import { createError, type PushgateError } from '../protocol/errors.js';
 import { channelNameError } from './channels.js';
-import type { ChannelCheck, ConnectionContext, RouteRuntime, UpgradeCheck, UpgradeRejection } from './context.js';
+import { ConnectionContext, runCleanup, type ChannelCheck, type RouteRuntime, type UpgradeCheck, type UpgradeRejection } from './context.js';
 import { selectSubprotocol, type RouteTable } from './routes.js';
 
 /** `route` label of handshakes that matched no route (one value, so unknown paths cannot grow the label set). */
@@ -24,17 +26,15 @@ export interface UpgradeHandlerOptions {
 
 type Decision = UpgradeDecision<ConnectionContext>;
 
-/** Runs and clears a context's cleanup callbacks (each once; a throwing one does not stop the rest). */
-export function runCleanup(context: ConnectionContext): void {
-  const callbacks = context.cleanup.splice(0);
-  for (const callback of callbacks) {
-    try {
-      if (typeof callback === 'function') callback();
-      else callback.release();
-    } catch {
-      // A release that fails has nothing left to release.
-    }
-  }
+// The core runs a closed connection's cleanup through here.
+export { runCleanup };
+
+function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as PromiseLike<T> | null)?.then === 'function';
+}
+
+function failed(error: unknown): UpgradeRejection {
+  return { error: createError('PG_ERR_UPGRADE_FAILED', error instanceof Error ? error.message : String(error)), result: 'error' };
 }
 
 export function createUpgradeHandler(options: UpgradeHandlerOptions): (request: RequestInfo) => Decision | Promise<Decision> {
@@ -64,30 +64,43 @@ export function createUpgradeHandler(options: UpgradeHandlerOptions): (request: 
     count(route.label, 'accepted');
     // Filtered by a check when the header carried a token entry: the token is never selected.
     const offered = context.protocols === null ? request.headers['sec-websocket-protocol'] : context.protocols.join(',');
+    // Not needed after the selection: an idle connection should not keep the list.
+    context.protocols = null;
     const protocol = selectSubprotocol(route, offered);
     return { accept: true, protocol, options: route.connectionOptions, context };
   };
 
-  const runChecks = async (request: RequestInfo, context: ConnectionContext): Promise<Decision> => {
-    const label = context.route.label;
-    for (const check of options.checks) {
-      let rejection: UpgradeRejection | void;
+  const refuse = (context: ConnectionContext, rejection: UpgradeRejection): Decision => {
+    runCleanup(context);
+    return reject(context.route.label, rejection);
+  };
+
+  /** Runs checks[from..] in order: synchronously while each answers synchronously, on a Promise from the first that does not. */
+  const runChecks = (request: RequestInfo, context: ConnectionContext, from: number): Decision | Promise<Decision> => {
+    const checks = options.checks;
+    for (let i = from; i < checks.length; i++) {
+      let outcome: ReturnType<UpgradeCheck>;
       try {
-        rejection = await check({ request, route: context.route, context });
+        outcome = checks[i]({ request, route: context.route, context });
       } catch (error) {
-        rejection = { error: createError('PG_ERR_UPGRADE_FAILED', error instanceof Error ? error.message : String(error)), result: 'error' };
+        return refuse(context, failed(error));
       }
-      if (rejection) {
-        runCleanup(context);
-        return reject(label, rejection);
+      if (isPromiseLike(outcome)) {
+        return Promise.resolve(outcome).then(
+          (rejection) => (rejection ? refuse(context, rejection) : runChecks(request, context, i + 1)),
+          (error: unknown) => refuse(context, failed(error)),
+        );
       }
+      if (outcome) return refuse(context, outcome);
     }
     // Stream channels are checked against claims only now, after checks set them.
-    const denied = context.channel === null ? null : channelDenied(context);
-    if (denied) {
-      runCleanup(context);
-      return reject(label, { error: denied, result: 'forbidden' });
+    let denied: PushgateError | null;
+    try {
+      denied = context.channel === null ? null : channelDenied(context);
+    } catch (error) {
+      return refuse(context, failed(error));
     }
+    if (denied) return refuse(context, { error: denied, result: 'forbidden' });
     return accept(request, context);
   };
 
@@ -118,20 +131,7 @@ export function createUpgradeHandler(options: UpgradeHandlerOptions): (request: 
       }
     }
 
-    const context: ConnectionContext = {
-      route,
-      channel,
-      clientIp: request.remoteAddress,
-      claims: null,
-      protocols: null,
-      guard: null,
-      closeSent: null,
-      session: null,
-      cleanup: [],
-    };
-    if (options.checks.length > 0) return runChecks(request, context);
-    const denied = channel === null ? null : channelDenied(context);
-    if (denied) return reject(route.label, { error: denied, result: 'forbidden' });
-    return accept(request, context);
+    const context = new ConnectionContext(route, channel, request.remoteAddress);
+    return runChecks(request, context, 0);
   };
 }

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { TokenBucket } from '../../src/control/limits/token-bucket.js';
 import { KeyedRateLimiter } from '../../src/control/limits/keyed-rate-limiter.js';
-import { SubscriptionBudget, createMessageRateLimiter } from '../../src/control/limits/per-connection.js';
+import { ConnectionRates } from '../../src/control/limits/per-connection.js';
 import { manualClock } from '../helpers/manual-clock.js';
 
 
@@ -115,48 +115,57 @@ describe('KeyedRateLimiter', () => {
 });
 
 describe('per-connection message and byte rate', () => {
-  it('closes-worthy (false) after the message burst, allowed again after refill', () => {
+  it('over (message_rate) after the message burst, allowed again after refill', () => {
     const clock = manualClock(1000);
-    const limiter = createMessageRateLimiter({ messageRate: { rate: 10, burst: 3 } }, clock.now);
-    assert.deepEqual([1, 2, 3, 4].map(() => limiter.allow(10)), [true, true, true, false]);
+    const rates = ConnectionRates.compile({ messageRate: { rate: 10, burst: 3 } }, clock.now)!;
+    const state = rates.start();
+    assert.deepEqual([1, 2, 3, 4].map(() => rates.exceeded(state, 10)), [null, null, null, 'message_rate']);
     clock.advance(100);
-    assert.equal(limiter.allow(10), true);
+    assert.equal(rates.exceeded(state, 10), null);
+    assert.equal(rates.exceeded(state, 10), 'message_rate');
   });
 
   it('limits bytes: a message above the burst passes once, then the sender waits for the debt', () => {
     const clock = manualClock(1000);
-    const limiter = createMessageRateLimiter({ byteRate: { rate: 1000, burst: 1000 } }, clock.now);
-    assert.equal(limiter.allow(600), true);
-    assert.equal(limiter.allow(600), true, '400 left, not in debt: passes and goes to -200');
-    assert.equal(limiter.allow(1), false);
+    const rates = ConnectionRates.compile({ byteRate: { rate: 1000, burst: 1000 } }, clock.now)!;
+    const state = rates.start();
+    assert.equal(rates.exceeded(state, 600), null);
+    assert.equal(rates.exceeded(state, 600), null, '400 left, not in debt: passes and goes to -200');
+    assert.equal(rates.exceeded(state, 1), 'byte_rate');
     clock.advance(201);
-    assert.equal(limiter.allow(5000), true);
-    assert.equal(limiter.allow(1), false);
+    assert.equal(rates.exceeded(state, 5000), null);
+    assert.equal(rates.exceeded(state, 1), 'byte_rate');
   });
 
-  it('is unlimited when nothing is configured', () => {
-    const limiter = createMessageRateLimiter({});
-    for (let i = 0; i < 10_000; i++) assert.equal(limiter.allow(1 << 20), true);
+  it('both rates: the message rate is checked first, and a byte refusal still spends the message token', () => {
+    const clock = manualClock(1000);
+    const rates = ConnectionRates.compile({ messageRate: { rate: 1, burst: 2 }, byteRate: { rate: 100, burst: 100 } }, clock.now)!;
+    const state = rates.start();
+    assert.equal(rates.exceeded(state, 150), null, 'in debt after this one');
+    assert.equal(rates.exceeded(state, 1), 'byte_rate');
+    assert.equal(rates.exceeded(state, 1), 'message_rate', 'the refused message took the last message token');
+    // The byte bucket refilled too while the message rate refused (one shared timestamp): 2 s pay the
+    // -50 debt and fill it up to its burst, as a bucket of its own would.
+    clock.advance(2000);
+    assert.deepEqual([99, 1, 1].map((n) => rates.exceeded(state, n)), [null, null, 'message_rate'], 'full again: 2 messages, 100 bytes');
   });
 
-  it('refuses an invalid rate at creation', () => {
-    assert.throws(() => createMessageRateLimiter({ byteRate: { rate: 0, burst: 10 } }), /byteRate\.rate/);
-  });
-});
-
-describe('SubscriptionBudget', () => {
-  it('allows exactly max subscriptions and frees room on remove, never below zero', () => {
-    const budget = new SubscriptionBudget(3);
-    assert.deepEqual([1, 2, 3, 4, 5].map(() => budget.tryAdd()), [true, true, true, false, false]);
-    budget.remove();
-    assert.equal(budget.tryAdd(), true);
-    for (let i = 0; i < 10; i++) budget.remove();
-    assert.equal(budget.count, 0);
-    assert.deepEqual([1, 2, 3, 4].map(() => budget.tryAdd()), [true, true, true, false]);
+  it('each connection has its own balances', () => {
+    const clock = manualClock(1000);
+    const rates = ConnectionRates.compile({ messageRate: { rate: 1, burst: 1 } }, clock.now)!;
+    const a = rates.start();
+    const b = rates.start();
+    assert.equal(rates.exceeded(a, 1), null);
+    assert.equal(rates.exceeded(a, 1), 'message_rate');
+    assert.equal(rates.exceeded(b, 1), null);
   });
 
-  it('0 means unlimited', () => {
-    const budget = new SubscriptionBudget(0);
-    for (let i = 0; i < 5000; i++) assert.equal(budget.tryAdd(), true);
+  it('is nothing to track when no rate is configured', () => {
+    assert.equal(ConnectionRates.compile({}), null);
+  });
+
+  it('refuses an invalid rate at compile time', () => {
+    assert.throws(() => ConnectionRates.compile({ byteRate: { rate: 0, burst: 10 } }), /byteRate\.rate/);
+    assert.throws(() => ConnectionRates.compile({ messageRate: { rate: 1, burst: 0.5 } }), /messageRate\.burst/);
   });
 });

@@ -92,7 +92,7 @@ describe('upgrade checks: order and slot accounting', () => {
     assert.ok(held.ok);
     expectRejected(await checks(req(bad), jwtRoute), 503, 'over_capacity', 'over_capacity');
     expectRejected(await checks(req(bad), jwtRoute), 429, 'rate_limited', 'rate_limited');
-    held.release();
+    held.slot.release();
   });
 
   it('a rejected Origin or token frees its slot at once', async () => {
@@ -105,8 +105,8 @@ describe('upgrade checks: order and slot accounting', () => {
     const r = await checks(req(), open);
     assert.ok(r.ok);
     assert.equal(checks.openConnections, 1);
-    r.release();
-    r.release();
+    r.slot.release();
+    r.slot.release();
     assert.equal(checks.openConnections, 0);
   });
 
@@ -120,7 +120,7 @@ describe('upgrade checks: order and slot accounting', () => {
     assert.equal(accepted.length, 100);
     assert.equal(results.filter((r) => !r.ok && r.code === 'over_capacity').length, 300);
     assert.equal(checks.openConnections, 100);
-    for (const r of accepted) r.release();
+    for (const r of accepted) r.slot.release();
     assert.equal(checks.openConnections, 0);
   });
 
@@ -134,7 +134,7 @@ describe('upgrade checks: order and slot accounting', () => {
     const r3 = await checks(req(), b);
     expectRejected(await checks(req(), b), 503, 'over_capacity', 'over_capacity');
     assert.ok(r1.ok && r2.ok && r3.ok);
-    r1.release();
+    r1.slot.release();
     assert.equal((await checks(req(), b)).ok, true, 'a slot freed on /a is usable on /b');
     assert.equal(checks.openConnections, 3);
   });
@@ -176,20 +176,20 @@ describe('upgrade checks: what an accepted handshake carries', () => {
     assert.equal(r.claims?.sub, 'u9');
     assert.equal(r.claims?.canSubscribe('news:eu'), true);
     assert.equal(r.claims?.canSubscribe('user:1'), false);
-    assert.equal(r.expiresAt, (NOW_S + 120) * 1000 + 5000);
+    assert.equal(r.claims?.expiresAt, (NOW_S + 120) * 1000 + 5000);
     assert.equal(r.tokenSource, 'subprotocol');
     assert.deepEqual(r.protocols, ['pushgate']);
-    assert.deepEqual([r.messageRate.allow(1), r.messageRate.allow(1), r.messageRate.allow(1)], [true, true, false]);
-    clock.advance(100);
-    assert.equal(r.messageRate.allow(1), true);
-    assert.deepEqual([r.subscriptions.tryAdd(), r.subscriptions.tryAdd(), r.subscriptions.tryAdd()], [true, true, false]);
+    assert.deepEqual([r.slot.message(1), r.slot.message(1), r.slot.message(1)], [null, null, 'PG_ERR_MESSAGE_RATE']);
+    const reserve = () => r.slot.reserveSubscription()?.code ?? 'ok';
+    assert.deepEqual([reserve(), reserve(), reserve()], ['ok', 'ok', 'too_many_subscriptions']);
 
     const other = await checks(req({ authorization: `Bearer ${token}` }, '203.0.113.2'), route);
     assert.ok(other.ok);
-    assert.equal(other.messageRate.allow(1), true, 'each connection has its own buckets');
-    assert.equal(other.subscriptions.count, 0);
-    r.release();
-    other.release();
+    assert.equal(other.slot.message(1), null, 'each connection has its own buckets');
+    assert.equal(other.slot.subscriptions, 0);
+    r.slot.release();
+    other.slot.release();
+    assert.equal(checks.openConnections, 0);
   });
 
   it('an open route still strips token entries from the offered subprotocols', async () => {
@@ -198,8 +198,56 @@ describe('upgrade checks: what an accepted handshake carries', () => {
     assert.ok(r.ok);
     assert.deepEqual(r.protocols, []);
     assert.equal(r.claims, null);
-    assert.equal(r.expiresAt, null);
-    r.release();
+    r.slot.release();
+  });
+});
+
+describe('upgrade checks: synchronous unless a token is verified', () => {
+  it('answers a route without auth with a plain result, accepted or refused', () => {
+    const checks = createUpgradeChecks({ auth, limits: { maxConnections: 1 } });
+    const accepted = checks(req(), open);
+    assert.ok(!(accepted instanceof Promise));
+    assert.ok(accepted.ok);
+    const refused = checks(req(), open);
+    assert.ok(!(refused instanceof Promise));
+    expectRejected(refused, 503, 'over_capacity', 'over_capacity');
+    const origin = checks(req({ origin: 'https://evil.example' }), jwtRoute);
+    assert.ok(!(origin instanceof Promise), 'refused before the token is looked at');
+    accepted.slot.release();
+    assert.equal(checks.openConnections, 0);
+  });
+
+  it('answers a JWT route with a Promise, holding the slot while the token is verified', async () => {
+    const checks = createUpgradeChecks({ auth, limits: { maxConnections: 1 } });
+    const token = await sign({ sub: 'u1' }, SECRET, 'HS256');
+    const bad = checks(req({ authorization: 'Bearer not.a.jwt' }), jwtRoute);
+    assert.ok(bad instanceof Promise);
+    assert.equal(checks.openConnections, 1, 'taken before verification');
+    expectRejected(await bad, 401, 'token_invalid', 'unauthorized');
+    assert.equal(checks.openConnections, 0, 'given back when the token is refused');
+    const good = await checks(req({ authorization: `Bearer ${token}` }), jwtRoute);
+    assert.ok(good.ok);
+    assert.equal(good.claims?.sub, 'u1');
+    assert.equal(checks.openConnections, 1);
+    good.slot.release();
+    assert.equal(checks.openConnections, 0);
+  });
+});
+
+describe('upgrade checks: handshakes that never open', () => {
+  it('with openTimeout, an accepted slot whose connection never opens is given back exactly once', async () => {
+    const checks = createUpgradeChecks({ openTimeout: 50 });
+    const r = checks(req(), open);
+    assert.ok(!(r instanceof Promise) && r.ok);
+    const kept = checks(req(), open);
+    assert.ok(!(kept instanceof Promise) && kept.ok);
+    kept.slot.open(() => assert.fail('no token, no expiry close'));
+    for (let i = 0; i < 500 && checks.openConnections > 1; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.equal(checks.openConnections, 1, 'only the opened connection still holds its slot');
+    r.slot.release();
+    assert.equal(checks.openConnections, 1);
+    kept.slot.release();
+    assert.equal(checks.openConnections, 0);
   });
 });
 

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createGatewayCore } from '../../src/gateway/core.js';
 import { createMemoryBroker } from '../../src/gateway/broker/memory.js';
-import type { ChannelCheck, ConnectionContext, UpgradeCheck } from '../../src/gateway/context.js';
+import { addCleanup, type ChannelCheck, type ConnectionContext, type UpgradeCheck } from '../../src/gateway/context.js';
 import type { RequestInfo, UpgradeDecision } from '../../src/engines/types.js';
 import { createLogger } from '../../src/logger.js';
 import { createMetrics } from '../../src/metrics/metrics.js';
@@ -56,7 +56,7 @@ describe('upgrade hook', () => {
       ({ context }) => {
         order.push('address');
         context.clientIp = '203.0.113.7';
-        context.cleanup.push(() => released.push('slot'));
+        addCleanup(context, () => released.push('slot'));
       },
       async ({ request: req }) => {
         order.push('auth');
@@ -85,6 +85,80 @@ describe('upgrade hook', () => {
     assert.deepEqual(released, ['slot']);
     hooks.close(conn, 1000, '');
     assert.deepEqual(released, ['slot', 'slot']);
+  });
+
+  it('stays synchronous while every check answers synchronously', () => {
+    const order: string[] = [];
+    const { hooks } = core([
+      ({ context }) => {
+        order.push('a');
+        context.clientIp = '203.0.113.8';
+      },
+      () => void order.push('b'),
+    ]);
+    const decision = hooks.upgrade(request('/ws'));
+    assert.ok(!(decision instanceof Promise));
+    assert.ok(decision.accept);
+    assert.deepEqual(order, ['a', 'b']);
+    assert.equal(decision.context.clientIp, '203.0.113.8');
+  });
+
+  it('a synchronous refusal answers at once, runs cleanup and skips later checks', async () => {
+    const released: string[] = [];
+    const { hooks, metrics } = core([
+      ({ context }) => addCleanup(context, () => released.push('first')),
+      ({ context }) => addCleanup(context, { release: () => released.push('second') }),
+      () => ({ error: createError('PG_ERR_ORIGIN_FORBIDDEN'), result: 'forbidden_origin' }),
+      () => assert.fail('after the refusal'),
+    ]);
+    const decision = hooks.upgrade(request('/ws'));
+    assert.ok(!(decision instanceof Promise));
+    assert.ok(!decision.accept);
+    assert.deepEqual([decision.status, decision.code], [403, 'forbidden_origin']);
+    assert.deepEqual(released, ['first', 'second'], 'each entry once, in the order added');
+    assert.equal(await metricValue(metrics, 'pushgate_handshakes_total', { route: '/ws', result: 'forbidden_origin' }), 1);
+  });
+
+  it('goes asynchronous from the first check that answers with a Promise, keeping the order', async () => {
+    const order: string[] = [];
+    const released: string[] = [];
+    const { hooks } = core([
+      ({ context }) => {
+        order.push('sync');
+        addCleanup(context, () => released.push('one'));
+      },
+      async ({ context }) => {
+        await new Promise((resolve) => setImmediate(resolve));
+        order.push('async');
+        addCleanup(context, () => released.push('two'));
+      },
+      ({ context }) => {
+        order.push('after');
+        addCleanup(context, () => released.push('three'));
+      },
+    ]);
+    const pending = hooks.upgrade(request('/ws'));
+    assert.ok(pending instanceof Promise);
+    assert.deepEqual(order, ['sync'], 'the checks after the asynchronous one wait for it');
+    const decision = await pending;
+    assert.ok(decision.accept);
+    assert.deepEqual(order, ['sync', 'async', 'after']);
+    const conn = new FakeConnection(decision.context);
+    hooks.open(conn);
+    hooks.close(conn, 1000, '');
+    assert.deepEqual(released, ['one', 'two', 'three']);
+  });
+
+  it('selects the subprotocol from the list a check filtered, then forgets the list', () => {
+    const { hooks } = core([
+      ({ context }) => {
+        context.protocols = ['pushgate.v1'];
+      },
+    ]);
+    const decision = hooks.upgrade(request('/proto', { 'sec-websocket-protocol': 'pushgate.v2, pushgate.v1' }));
+    assert.ok(!(decision instanceof Promise) && decision.accept);
+    assert.equal(decision.protocol, 'pushgate.v1', 'pushgate.v2 was offered but filtered out');
+    assert.equal(decision.context.protocols, null);
   });
 
   it('a throwing check rejects with 500 and is counted as error', async () => {

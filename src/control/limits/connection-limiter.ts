@@ -1,7 +1,7 @@
-// Counts open connections in total and per client address. A successful
-// acquisition returns a lease whose release() is idempotent, so a connection
-// that is released from both an error path and its close handler counts once:
-// the counters can neither leak nor go negative.
+// Counts open connections in total and per client address. It hands out no
+// lease object: whoever acquired gives the slot back with release(ip), and the
+// per-connection holder (ConnectionSlot) makes sure that happens once, so a
+// connection released from both an error path and its close handler counts once.
 
 export interface ConnectionLimits {
   /** Most connections at once (0: unlimited). */
@@ -10,11 +10,8 @@ export interface ConnectionLimits {
   maxConnectionsPerIp: number;
 }
 
-export interface Lease {
-  release(): void;
-}
-
-export type AcquireResult = { ok: true; lease: Lease } | { ok: false; reason: 'total' | 'per_ip' };
+/** Which limit refused an acquisition. */
+export type AcquireRefusal = 'total' | 'per_ip';
 
 export function validateConnectionLimits(limits: ConnectionLimits, name: string): void {
   for (const key of ['maxConnections', 'maxConnectionsPerIp'] as const) {
@@ -23,67 +20,56 @@ export function validateConnectionLimits(limits: ConnectionLimits, name: string)
   }
 }
 
-// A class rather than a closure: every open connection holds one or two of
-// these, and a closure would also keep its whole scope alive.
-class LimiterLease implements Lease {
-  private released = false;
-
-  constructor(private readonly limiter: ConnectionLimiter, private readonly ip: string) {}
-
-  release(): void {
-    if (this.released) return;
-    this.released = true;
-    this.limiter.giveBack(this.ip);
-  }
-}
-
-/** Releases two leases together (the process-wide one and the route's). */
-export class LeasePair implements Lease {
-  constructor(private readonly first: Lease, private readonly second: Lease) {}
-
-  release(): void {
-    this.first.release();
-    this.second.release();
-  }
-}
-
 export class ConnectionLimiter {
   private count = 0;
-  /** Only addresses with at least one open connection are present, so memory follows live connections. */
-  private readonly perIp = new Map<string, number>();
+  /**
+   * Open connections per address, only while the address has one; null when
+   * there is no per-address limit (an entry per client address would cost
+   * memory for nothing).
+   */
+  private readonly perIp: Map<string, number> | null;
 
   constructor(private readonly limits: ConnectionLimits) {
     validateConnectionLimits(limits, 'limits');
+    this.perIp = limits.maxConnectionsPerIp > 0 ? new Map() : null;
   }
 
-  tryAcquire(ip: string): AcquireResult {
+  /** Takes one slot for `ip`: null when granted, else the limit that refused it. */
+  tryAcquire(ip: string): AcquireRefusal | null {
     const { maxConnections, maxConnectionsPerIp } = this.limits;
-    if (maxConnections > 0 && this.count >= maxConnections) return { ok: false, reason: 'total' };
-    const current = this.perIp.get(ip) ?? 0;
-    if (maxConnectionsPerIp > 0 && current >= maxConnectionsPerIp) return { ok: false, reason: 'per_ip' };
+    if (maxConnections > 0 && this.count >= maxConnections) return 'total';
+    if (this.perIp) {
+      const current = this.perIp.get(ip) ?? 0;
+      if (current >= maxConnectionsPerIp) return 'per_ip';
+      this.perIp.set(ip, current + 1);
+    }
     this.count++;
-    this.perIp.set(ip, current + 1);
-    return { ok: true, lease: new LimiterLease(this, ip) };
+    return null;
   }
 
-  /** Called once per lease (LimiterLease guards against repeats). */
-  giveBack(ip: string): void {
+  /** Gives back one slot taken for `ip`. More releases than acquisitions never drive a count below zero. */
+  release(ip: string): void {
+    if (this.count === 0) return;
+    if (this.perIp) {
+      const current = this.perIp.get(ip);
+      if (current === undefined) return;
+      if (current > 1) this.perIp.set(ip, current - 1);
+      else this.perIp.delete(ip);
+    }
     this.count--;
-    const left = (this.perIp.get(ip) ?? 1) - 1;
-    if (left > 0) this.perIp.set(ip, left);
-    else this.perIp.delete(ip);
   }
 
   get total(): number {
     return this.count;
   }
 
+  /** Open connections from `ip` (0 when there is no per-address limit: nothing is tracked). */
   countFor(ip: string): number {
-    return this.perIp.get(ip) ?? 0;
+    return this.perIp?.get(ip) ?? 0;
   }
 
   /** Addresses with open connections (memory check in tests). */
   get addresses(): number {
-    return this.perIp.size;
+    return this.perIp?.size ?? 0;
   }
 }

@@ -1,8 +1,9 @@
-// Limits that live with one open connection: how fast it may send messages and
-// bytes, and how many channels it may subscribe to. Over the rate limit the
-// gateway closes the connection with PG_ERR_MESSAGE_RATE (4002); over the
-// subscription limit a subscribe gets a `too_many_subscriptions` error reply.
-import { TokenBucket, monotonicClock, validateRate, type Clock, type RateOptions } from './token-bucket.js';
+// How fast one open connection may send messages and bytes: over either rate the
+// gateway closes it with PG_ERR_MESSAGE_RATE (4002). The rates are compiled once
+// per route (ConnectionRates); a connection keeps only its two balances and one
+// timestamp (RateState), and only on a route that sets a rate, so an unlimited
+// route costs nothing per connection.
+import { monotonicClock, refill, validateRate, type Clock, type RateOptions } from './token-bucket.js';
 
 export interface ConnectionRateOptions {
   /** Messages per second a client may send, with a burst (undefined: unlimited). */
@@ -14,53 +15,56 @@ export interface ConnectionRateOptions {
 /** Which rate a connection went over (the `limit` label of pushgate_limit_hits_total). */
 export type RateLimitName = 'message_rate' | 'byte_rate';
 
-export interface MessageRateLimiter {
-  /** Counts one received message of `bytes` payload bytes; false means the connection is over its rate. */
-  allow(bytes: number): boolean;
-  /** Like allow(), but names the rate that was exceeded (null: within both). */
-  exceeded(bytes: number): RateLimitName | null;
+/** One connection's token balances. Both buckets refill from the same instant, so one timestamp serves both. */
+export class RateState {
+  constructor(
+    public messages: number,
+    public bytes: number,
+    public at: number,
+  ) {}
 }
 
-const UNLIMITED: MessageRateLimiter = { allow: () => true, exceeded: () => null };
+export class ConnectionRates {
+  /** Validates the options; null when the route sets neither rate (nothing to track per connection). */
+  static compile(options: ConnectionRateOptions, clock: Clock = monotonicClock): ConnectionRates | null {
+    if (options.messageRate) validateRate(options.messageRate, 'messageRate');
+    if (options.byteRate) validateRate(options.byteRate, 'byteRate');
+    if (!options.messageRate && !options.byteRate) return null;
+    return new ConnectionRates(options.messageRate ?? null, options.byteRate ?? null, clock);
+  }
 
-/** One per connection. Returns a shared no-op limiter when no rate is configured. */
-export function createMessageRateLimiter(options: ConnectionRateOptions, clock: Clock = monotonicClock): MessageRateLimiter {
-  if (options.messageRate) validateRate(options.messageRate, 'messageRate');
-  if (options.byteRate) validateRate(options.byteRate, 'byteRate');
-  const messages = options.messageRate ? new TokenBucket(options.messageRate, clock) : null;
-  const bytes = options.byteRate ? new TokenBucket(options.byteRate, clock) : null;
-  if (!messages && !bytes) return UNLIMITED;
-  const exceeded = (size: number): RateLimitName | null => {
-    if (messages && !messages.tryTake(1)) return 'message_rate';
-    // A message larger than the byte burst still passes once when the budget
-    // is not in debt (see takeWithDebt); maxMessageSize bounds a single message.
-    if (bytes && !bytes.takeWithDebt(size)) return 'byte_rate';
+  private constructor(
+    private readonly messages: RateOptions | null,
+    private readonly bytes: RateOptions | null,
+    private readonly clock: Clock,
+  ) {}
+
+  /** A new connection's balances: both buckets full. */
+  start(): RateState {
+    return new RateState(this.messages?.burst ?? 0, this.bytes?.burst ?? 0, this.clock());
+  }
+
+  /** Counts one received message of `size` payload bytes: the rate it went over, or null (within both). */
+  exceeded(state: RateState, size: number): RateLimitName | null {
+    const now = this.clock();
+    const elapsed = now - state.at;
+    // A clock that steps backwards (only an injected one can) must not drain tokens.
+    if (elapsed > 0) {
+      state.at = now;
+      if (this.messages) state.messages = refill(state.messages, elapsed, this.messages);
+      if (this.bytes) state.bytes = refill(state.bytes, elapsed, this.bytes);
+    }
+    if (this.messages) {
+      if (state.messages < 1) return 'message_rate';
+      state.messages -= 1;
+    }
+    if (this.bytes) {
+      // A message larger than the byte burst still passes once when the budget is
+      // not in debt; the sender then waits until the debt is paid back
+      // (maxMessageSize bounds a single message).
+      if (state.bytes < 0 || (state.bytes === 0 && size > 0)) return 'byte_rate';
+      state.bytes -= size;
+    }
     return null;
-  };
-  return { exceeded, allow: (size) => exceeded(size) === null };
-}
-
-/** Counts one connection's subscriptions against its limit (0: unlimited). */
-export class SubscriptionBudget {
-  private used = 0;
-
-  constructor(readonly max: number) {
-    if (!Number.isInteger(max) || max < 0) throw new Error('maxSubscriptions must be an integer >= 0');
-  }
-
-  /** Reserves one subscription; false when the connection already holds `max`. */
-  tryAdd(): boolean {
-    if (this.max > 0 && this.used >= this.max) return false;
-    this.used++;
-    return true;
-  }
-
-  /** Returns one subscription (never below zero, so a double unsubscribe cannot free extra room). */
-  remove(): void {
-    if (this.used > 0) this.used--;
-  }
-
-  get count(): number {
-    return this.used;
   }
 }

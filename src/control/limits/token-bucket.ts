@@ -20,6 +20,11 @@ export function validateRate(options: RateOptions, name: string): void {
   if (!Number.isFinite(options.burst) || options.burst < 1) throw new Error(`${name}.burst must be a number >= 1`);
 }
 
+/** `tokens` after `elapsedMs` of refill at `options.rate` per second, capped at `options.burst`. */
+export function refill(tokens: number, elapsedMs: number, options: RateOptions): number {
+  return Math.min(options.burst, tokens + (elapsedMs * options.rate) / 1000);
+}
+
 export class TokenBucket {
   readonly rate: number;
   readonly burst: number;
@@ -80,6 +85,6 @@ export class TokenBucket {
     // A clock that steps backwards (only possible with an injected one) must not drain tokens.
     if (elapsed <= 0) return;
     this.updatedAt = now;
-    this.tokens = Math.min(this.burst, this.tokens + (elapsed * this.rate) / 1000);
+    this.tokens = refill(this.tokens, elapsed, this);
   }
 }
