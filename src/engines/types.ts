@@ -78,11 +78,34 @@ export interface Connection<Ctx = unknown> {
   /** Starts the closing handshake (code defaults to 1000). Idempotent. */
   close(code?: number, reason?: string): void;
   /**
+   * Optional engine capability: echo inside the engine. From now on every
+   * message received is sent straight back as received (text stays text),
+   * counted in `counters`, and hooks.message is no longer called for it. The
+   * gateway uses it on echo routes without per-message limits; an engine
+   * without it simply keeps calling hooks.message.
+   */
+  reflect?(counters: ReflectCounters): void;
+  /**
    * Drops the connection at once, without a closing handshake (the drain
    * deadline: peers that never answered the close). The `close` hook still runs
    * (code 1006). Idempotent.
    */
   terminate(): void;
+}
+
+/** A monotonic counter (a prom-client child or a batched one). */
+export interface Counter {
+  inc(value?: number): void;
+}
+
+/** Where a reflecting connection counts what it received and sent back (a route's metrics). */
+export interface ReflectCounters {
+  readonly messagesReceived: Counter;
+  readonly bytesReceived: Counter;
+  readonly messagesSent: Counter;
+  readonly bytesSent: Counter;
+  /** Messages that could not be sent back (slow-consumer policy, connection closing). */
+  readonly dropped: Counter;
 }
 
 export interface EngineHooks<Ctx> {
@@ -146,7 +169,8 @@ export interface EngineOptions {
 export interface EngineTopics {
   /** Adds a live subscriber to `topic` (after any history replay to it was written). */
   subscribe(conn: Connection<any>, topic: string): void;
-  unsubscribe(conn: Connection<any>, topic: string): void;
+  /** `last`: no subscriber of this node is left on `topic` (the engine may forget its state). */
+  unsubscribe(conn: Connection<any>, topic: string, last: boolean): void;
   /**
    * Sends `message` to the subscribers of `topic`. `subscribers` is the hub's set
    * for the topic: each one's slow-consumer policy is applied first. Returns how

@@ -179,9 +179,12 @@ export function createGatewayCore(config: GatewayConfig, deps: GatewayCoreDeps):
         open(conn) {
           connectionCount++;
           connectionsGauge.get(conn.context.route)?.inc();
-          const type = conn.context.route.config.type;
+          const route = conn.context.route;
+          const type = route.config.type;
           if (type === 'pubsub') conn.context.session = new PubsubSession(conn, sessionDeps);
           else if (type === 'stream') openStream(conn);
+          // Echo without per-message rate limits needs nothing of the core per message: the engine reflects and counts.
+          else if (conn.reflect && !route.config.limits.messageRate && !route.config.limits.byteRate) conn.reflect(route.metrics);
           // Control-plane limits of this connection (token expiry timer).
           conn.context.guard?.open((name) => closeWith(conn, name));
         },

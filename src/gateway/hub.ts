@@ -176,8 +176,9 @@ export class Hub {
     if (!entry.pending.delete(conn)) {
       for (const [route, group] of entry.groups) {
         if (group.delete(conn)) {
-          this.options.topics?.()?.unsubscribe(conn, this.topicOf(route, entry.name));
-          if (group.size === 0) entry.groups.delete(route);
+          const last = group.size === 0;
+          this.options.topics?.()?.unsubscribe(conn, this.topicOf(route, entry.name), last);
+          if (last) entry.groups.delete(route);
           break;
         }
       }

@@ -2,39 +2,53 @@
 // WebSocket. uWS frames, masks, validates and answers pings itself; this class
 // adds what the gateway's contract asks on top: per-route message size, the
 // slow-consumer policy (drop or close 4003) on direct sends and on topic
-// publishes, keepalive through the shared sweeper, and close hooks that never
-// run re-entrantly inside send()/close().
+// publishes, keepalive through the shared sweeper, echo inside the engine, and
+// close hooks that never run re-entrantly inside send()/close().
+//
+// Every idle connection holds one of these, so its state is kept small: the
+// route's options by reference, the booleans packed into one small integer.
 import type { WebSocket } from 'uWebSockets.js';
 import { buildClosePayload, isValidCloseCode } from '../../protocol/close.js';
 import { CloseCode, COMPRESS_THRESHOLD } from '../../protocol/constants.js';
 import { createError, ERRORS, type ErrorName } from '../../protocol/errors.js';
-import { ReadyState, type Connection, type ConnectionOptions, type EngineHooks, type PreparedMessage } from '../types.js';
+import {
+  ReadyState,
+  type Connection,
+  type ConnectionOptions,
+  type EngineHooks,
+  type PreparedMessage,
+  type ReflectCounters,
+} from '../types.js';
 // The sweeper is engine-neutral (one interval timer for every connection); it lives with the node engine.
 import type { Keepalive, KeepaliveMember } from '../node/keepalive.js';
 
 let nextId = 1;
 
-/** What the upgrade handler hands to `open` through uWS's user data. */
-export interface ConnectionSetup<Ctx> {
-  path: string;
-  protocol: string;
-  remoteAddress: string;
-  context: Ctx;
-  options: ConnectionOptions;
-}
-
-/** The user data of every uWS WebSocket of this engine (uWS hands the same object back as the socket). */
+/** The user data handed to uWS's upgrade: uWS copies its properties onto the WebSocket object. */
 export interface SocketData<Ctx> {
-  /** Read once by `open`, then cleared. */
-  setup: ConnectionSetup<Ctx> | null;
-  conn: UwsConnection<Ctx> | null;
+  conn: UwsConnection<Ctx>;
 }
 
+/** What every connection of one engine shares. */
 export interface ConnectionHost<Ctx> {
   readonly hooks: EngineHooks<Ctx>;
   readonly keepalive: Keepalive;
+  /**
+   * An upper bound on the bytes any one subscriber can have queued since the
+   * engine started: every publish and every direct send to a subscriber adds its
+   * wire size. Topic publishes check subscribers' buffers only when it passes a
+   * topic's deadline (see UwsEngine.publish).
+   */
+  sentBound: number;
+  /** A subscriber (re)joined `topic` with `headroom` bytes left under its limit. */
+  noteHeadroom(topic: string, headroom: number): void;
   /** Called once, after hooks.close. */
   onClosed(conn: UwsConnection<Ctx>): void;
+}
+
+/** The most bytes a message of `size` payload bytes can add to a socket's buffer (frame header, deflate expansion). */
+export function wireBound(size: number): number {
+  return size + (size >>> 10) + 32;
 }
 
 /** engine.prepare's result: the payload as bytes once (uWS frames it per send, in C++). */
@@ -57,97 +71,122 @@ const UWS_PROTOCOL_ERRORS: Record<string, number> = {
   'Received invalid UTF-8': ERRORS.PG_ERR_INVALID_UTF8.closeCode,
 };
 
+// Bits of UwsConnection.flags above the ReadyState (bits 0-1).
+const STATE = 0b11;
+/** A ping is out and nothing has been received since. */
+const AWAITING_PONG = 1 << 2;
+/** Drop policy, over the limit: out of every topic until uWS reports the socket drained. */
+const MUTED = 1 << 3;
+/** Inside our own ws.end()/ws.close(): uWS runs the close handler synchronously there. */
+const ENDING = 1 << 4;
+/**
+ * A send reported backpressure (uWS returned 0) and no drain emptied it since.
+ * Without topics nothing else can queue bytes for this socket, so while this is
+ * clear a send skips the getBufferedAmount() call (the echo hot path).
+ */
+const PRESSURED = 1 << 5;
+
 export class UwsConnection<Ctx> implements Connection<Ctx>, KeepaliveMember {
   readonly id = nextId++;
-  readonly path: string;
-  readonly protocol: string;
-  readonly remoteAddress: string;
-  readonly context: Ctx;
-  readonly pingInterval: number;
-  readonly pongTimeout: number;
   lastPingAt = 0;
-  awaitingPong = false;
-  readonly maxMessageSize: number;
-
-  private state: ReadyState = ReadyState.Open;
-  private readonly maxBuffered: number;
-  private readonly dropWhenSlow: boolean;
-  private readonly compression: boolean;
+  /** Set by the engine's open handler: the connection exists from the upgrade on, the socket from open. */
+  ws!: WebSocket<SocketData<Ctx>>;
+  private flags: number = ReadyState.Open;
   /** Native topics joined through the engine (null until the first). */
   private topics: Set<string> | null = null;
-  /** Drop policy, over the limit: out of every topic until uWS reports the socket drained. */
-  private muted = false;
-  /** Inside our own ws.end()/ws.close(): uWS runs the close handler synchronously there. */
-  private ending = false;
-  /**
-   * A send reported backpressure (uWS returned 0) and no drain emptied it since.
-   * Without topics nothing else can queue bytes for this socket, so while this is
-   * false a send skips the getBufferedAmount() call (the echo hot path).
-   */
-  private pressured = false;
+  /** Echo in the engine (reflect()): where to count; null: messages go to hooks.message. */
+  private echo: ReflectCounters | null = null;
 
-  constructor(private readonly ws: WebSocket<SocketData<Ctx>>, setup: ConnectionSetup<Ctx>, private readonly host: ConnectionHost<Ctx>) {
-    this.path = setup.path;
-    this.protocol = setup.protocol;
-    this.remoteAddress = setup.remoteAddress;
-    this.context = setup.context;
-    const options = setup.options;
-    this.maxMessageSize = options.maxMessageSize;
-    this.maxBuffered = options.maxBufferedAmount;
-    this.dropWhenSlow = options.slowConsumer === 'drop';
-    this.compression = options.compression;
-    this.pingInterval = options.pingInterval;
-    this.pongTimeout = options.pongTimeout;
-  }
+  constructor(
+    readonly path: string,
+    readonly protocol: string,
+    readonly remoteAddress: string,
+    readonly context: Ctx,
+    /** The route's options object, shared by its connections. */
+    private readonly options: ConnectionOptions,
+    private readonly host: ConnectionHost<Ctx>,
+  ) {}
 
   get readyState(): ReadyState {
-    return this.state;
+    return (this.flags & STATE) as ReadyState;
   }
 
   get bufferedAmount(): number {
-    return this.state === ReadyState.Closed ? 0 : this.ws.getBufferedAmount();
+    return this.readyState === ReadyState.Closed ? 0 : this.ws.getBufferedAmount();
+  }
+
+  get maxMessageSize(): number {
+    return this.options.maxMessageSize;
+  }
+
+  get pingInterval(): number {
+    return this.options.pingInterval;
+  }
+
+  get pongTimeout(): number {
+    return this.options.pongTimeout;
+  }
+
+  get awaitingPong(): boolean {
+    return (this.flags & AWAITING_PONG) !== 0;
+  }
+
+  set awaitingPong(value: boolean) {
+    this.flags = value ? this.flags | AWAITING_PONG : this.flags & ~AWAITING_PONG;
+  }
+
+  private setState(state: ReadyState): void {
+    this.flags = (this.flags & ~STATE) | state;
+  }
+
+  private get isOpen(): boolean {
+    return (this.flags & STATE) === ReadyState.Open;
   }
 
   // ── Connection ────────────────────────────────────────────────────────────
 
   send(data: string | Uint8Array, isBinary = typeof data !== 'string'): boolean {
     if (!this.canSend()) return false;
-    const compress = this.compression && (typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength) >= COMPRESS_THRESHOLD;
-    return this.afterSend(this.ws.send(data, isBinary, compress));
+    const size = typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
+    return this.afterSend(this.ws.send(data, isBinary, this.options.compression && size >= COMPRESS_THRESHOLD), size);
   }
 
   sendPrepared(message: PreparedMessage): boolean {
     if (!(message instanceof UwsPrepared)) throw new TypeError("sendPrepared takes a message from this engine's prepare()");
     if (!this.canSend()) return false;
-    return this.afterSend(this.ws.send(message.data, message.isBinary, this.compression && message.compress));
+    return this.afterSend(this.ws.send(message.data, message.isBinary, this.options.compression && message.compress), message.byteLength);
+  }
+
+  reflect(counters: ReflectCounters): void {
+    this.echo = counters;
   }
 
   close(code: number = CloseCode.Normal, reason = ''): void {
-    if (this.state !== ReadyState.Open) return;
-    this.state = ReadyState.Closing;
+    if (!this.isOpen) return;
+    this.setState(ReadyState.Closing);
     this.host.keepalive.remove(this);
-    this.ending = true;
+    this.flags |= ENDING;
     try {
       if (isValidCloseCode(code)) this.ws.end(code, buildClosePayload(code, reason).subarray(2));
       else this.ws.end();
     } finally {
-      this.ending = false;
+      this.flags &= ~ENDING;
     }
   }
 
   terminate(): void {
-    if (this.state === ReadyState.Closed) return;
-    this.ending = true;
+    if (this.readyState === ReadyState.Closed) return;
+    this.flags |= ENDING;
     try {
       this.ws.close();
     } finally {
-      this.ending = false;
+      this.flags &= ~ENDING;
     }
   }
 
   /** Closes with an entry of the error table (its close code and message). */
   closeWith(name: ErrorName): void {
-    if (this.state !== ReadyState.Open) return;
+    if (!this.isOpen) return;
     const err = createError(name);
     this.close(err.closeCode ?? CloseCode.Normal, err.message);
   }
@@ -155,7 +194,7 @@ export class UwsConnection<Ctx> implements Connection<Ctx>, KeepaliveMember {
   // ── KeepaliveMember ───────────────────────────────────────────────────────
 
   sendPing(): void {
-    if (this.state === ReadyState.Open) this.ws.ping();
+    if (this.isOpen) this.ws.ping();
   }
 
   keepaliveExpired(): void {
@@ -165,39 +204,58 @@ export class UwsConnection<Ctx> implements Connection<Ctx>, KeepaliveMember {
   // ── native topics (driven by the engine) ──────────────────────────────────
 
   joinTopic(topic: string): void {
-    if (this.state !== ReadyState.Open) return;
+    if (!this.isOpen) return;
     (this.topics ??= new Set()).add(topic);
-    if (!this.muted) this.ws.subscribe(topic);
+    if (this.flags & MUTED) return;
+    this.ws.subscribe(topic);
+    this.host.noteHeadroom(topic, this.options.maxBufferedAmount - this.ws.getBufferedAmount());
   }
 
   leaveTopic(topic: string): void {
-    if (this.state !== ReadyState.Open || !this.topics?.delete(topic)) return;
-    if (!this.muted) this.ws.unsubscribe(topic);
+    if (!this.isOpen || !this.topics?.delete(topic)) return;
+    if (!(this.flags & MUTED)) this.ws.unsubscribe(topic);
   }
 
   /**
-   * Runs before every publish to one of this connection's topics: the same test
-   * a direct send makes. Over the limit, `drop` takes the connection out of its
-   * topics (uWS then skips it, and the skip is counted as a drop) until drain;
-   * `close` closes it with 4003. Returns whether the publish will reach it.
+   * Runs before a publish to one of this connection's topics when the engine
+   * cannot rule out that it is over its limit: the same test a direct send
+   * makes. Over the limit, `drop` takes the connection out of its topics (uWS
+   * then skips it, and the skip is counted as a drop) until drain; `close`
+   * closes it with 4003. Returns the bytes left under its limit, or -1 when the
+   * publish will not reach it.
    */
-  admitPublish(): boolean {
-    if (this.state !== ReadyState.Open) return false;
-    if (this.muted) return false;
-    if (this.ws.getBufferedAmount() <= this.maxBuffered) return true;
+  admitPublish(): number {
+    if (!this.isOpen || this.flags & MUTED) return -1;
+    const headroom = this.options.maxBufferedAmount - this.ws.getBufferedAmount();
+    if (headroom >= 0) return headroom;
     this.slowConsumer();
-    return false;
+    return -1;
   }
 
   // ── uWS events (called by the engine) ─────────────────────────────────────
 
   onMessage(message: ArrayBuffer, isBinary: boolean): void {
-    this.awaitingPong = false;
-    if (this.state !== ReadyState.Open) return;
-    if (message.byteLength > this.maxMessageSize) {
+    const flags = this.flags;
+    if ((flags & STATE) !== ReadyState.Open) return;
+    this.flags = flags & ~AWAITING_PONG;
+    const size = message.byteLength;
+    if (size > this.options.maxMessageSize) {
       // uWS only knows the largest limit of all routes; this route's is smaller.
       this.host.hooks.event?.('protocol_error', this, ERRORS.PG_ERR_MESSAGE_TOO_BIG.closeCode);
       this.closeWith('PG_ERR_MESSAGE_TOO_BIG');
+      return;
+    }
+    const echo = this.echo;
+    if (echo !== null) {
+      // Straight back from uWS's own buffer: no view, no hook (the raw uWS echo does no less).
+      echo.messagesReceived.inc();
+      echo.bytesReceived.inc(size);
+      if (this.canSend() && this.afterSend(this.ws.send(message, isBinary, this.options.compression && size >= COMPRESS_THRESHOLD), size)) {
+        echo.messagesSent.inc();
+        echo.bytesSent.inc(size);
+      } else {
+        echo.dropped.inc();
+      }
       return;
     }
     try {
@@ -208,33 +266,43 @@ export class UwsConnection<Ctx> implements Connection<Ctx>, KeepaliveMember {
     }
   }
 
+  onPong(): void {
+    this.flags &= ~AWAITING_PONG;
+  }
+
   onDrain(): void {
-    if (this.state !== ReadyState.Open) return;
+    if (!this.isOpen) return;
     const buffered = this.ws.getBufferedAmount();
-    if (buffered === 0) this.pressured = false;
-    if (buffered > this.maxBuffered) return;
-    if (this.muted) {
-      this.muted = false;
-      if (this.topics) for (const topic of this.topics) this.ws.subscribe(topic);
+    if (buffered === 0) this.flags &= ~PRESSURED;
+    const headroom = this.options.maxBufferedAmount - buffered;
+    if (headroom < 0) return;
+    if (this.flags & MUTED) {
+      this.flags &= ~MUTED;
+      if (this.topics) {
+        for (const topic of this.topics) {
+          this.ws.subscribe(topic);
+          this.host.noteHeadroom(topic, headroom);
+        }
+      }
     }
     this.callHook(() => this.host.hooks.drain(this));
   }
 
   /** uWS's close handler: the socket is gone (or going) and must not be touched from here on. */
   onClose(code: number, message: ArrayBuffer): void {
-    if (this.state === ReadyState.Closed) return;
-    const wasOpen = this.state === ReadyState.Open;
-    this.state = ReadyState.Closed;
+    const state = this.readyState;
+    if (state === ReadyState.Closed) return;
+    this.setState(ReadyState.Closed);
     this.host.keepalive.remove(this);
     this.topics = null;
     let reason = message.byteLength > 0 ? Buffer.from(message).toString('utf8') : '';
     if (code === CloseCode.Abnormal) {
       // uWS failed the connection itself: count it as the protocol error the node engine reports.
-      const protocolCode = wasOpen ? UWS_PROTOCOL_ERRORS[reason] : undefined;
+      const protocolCode = state === ReadyState.Open ? UWS_PROTOCOL_ERRORS[reason] : undefined;
       if (protocolCode !== undefined) this.host.hooks.event?.('protocol_error', this, protocolCode);
       reason = '';
     }
-    if (this.ending) queueMicrotask(() => this.finish(code, reason));
+    if (this.flags & ENDING) queueMicrotask(() => this.finish(code, reason));
     else this.finish(code, reason);
   }
 
@@ -247,24 +315,30 @@ export class UwsConnection<Ctx> implements Connection<Ctx>, KeepaliveMember {
 
   /** Open, and under the buffer limit, or else the slow-consumer policy applies. */
   private canSend(): boolean {
-    if (this.state !== ReadyState.Open) return false;
-    if (!this.pressured && this.topics === null) return true;
-    if (this.ws.getBufferedAmount() <= this.maxBuffered) return true;
+    const flags = this.flags;
+    if ((flags & STATE) !== ReadyState.Open) return false;
+    if (!(flags & PRESSURED) && this.topics === null) return true;
+    if (this.ws.getBufferedAmount() <= this.options.maxBufferedAmount) return true;
     this.slowConsumer();
     return false;
   }
 
-  /** uWS's own backpressure limit is set far above any route's, so DROPPED (2) means the socket is going away. */
-  private afterSend(status: number): boolean {
-    if (status !== 1) this.pressured = true;
+  /**
+   * uWS's own backpressure limit is set far above any route's, so DROPPED (2)
+   * means the socket is going away. A subscriber's direct sends count toward
+   * the bound its topic publishes trust.
+   */
+  private afterSend(status: number, size: number): boolean {
+    if (status !== 1) this.flags |= PRESSURED;
+    if (this.topics !== null) this.host.sentBound += wireBound(size);
     return status !== 2;
   }
 
   private slowConsumer(): void {
-    if (this.dropWhenSlow) {
+    if (this.options.slowConsumer === 'drop') {
       this.host.hooks.event?.('slow_consumer_drop', this);
-      if (!this.muted && this.topics !== null && this.topics.size > 0) {
-        this.muted = true;
+      if (!(this.flags & MUTED) && this.topics !== null && this.topics.size > 0) {
+        this.flags |= MUTED;
         for (const topic of this.topics) this.ws.unsubscribe(topic);
       }
       return;

@@ -13,7 +13,7 @@ import { createError, ERRORS } from '../../protocol/errors.js';
 import { DEFAULTS } from '../../protocol/constants.js';
 import type { Connection, Engine, EngineFactory, EngineHooks, EngineOptions, EngineTopics, PreparedMessage } from '../types.js';
 import { Keepalive } from '../node/keepalive.js';
-import { UwsConnection, UwsPrepared, type SocketData } from './connection.js';
+import { UwsConnection, UwsPrepared, wireBound, type ConnectionHost, type SocketData } from './connection.js';
 import { errorForThrown } from '../http-errors.js';
 import { copyRequest, RequestBody, ResponseState, writeError, writeReply } from './http.js';
 import { loadUws, type UwsModule } from './load.js';
@@ -35,21 +35,25 @@ interface App extends Omit<TemplatedApp, 'listen'> {
 }
 const LIBUS_LISTEN_EXCLUSIVE_PORT = 1;
 
-class UwsEngine<Ctx> implements Engine<Ctx>, EngineTopics {
+class UwsEngine<Ctx> implements Engine<Ctx>, EngineTopics, ConnectionHost<Ctx> {
   readonly name = 'uws' as const;
   readonly topics: EngineTopics = this;
+  readonly keepalive = new Keepalive();
+  sentBound = 0;
   private readonly uws: UwsModule;
   private readonly app: App;
   private readonly connections = new Set<UwsConnection<Ctx>>();
-  private readonly keepalive = new Keepalive();
+  /**
+   * Per topic: the value of sentBound up to which no subscriber can be over its
+   * limit (absent: check them all at the next publish). See publish().
+   */
+  private readonly topicDeadlines = new Map<string, number>();
   private listenSocket: us_listen_socket | null = null;
   private closed = false;
-  private readonly host: { hooks: EngineHooks<Ctx>; keepalive: Keepalive; onClosed(conn: UwsConnection<Ctx>): void };
 
-  constructor(private readonly hooks: EngineHooks<Ctx>, private readonly options: EngineOptions) {
+  constructor(readonly hooks: EngineHooks<Ctx>, private readonly options: EngineOptions) {
     this.uws = loadUws(options.maxHeaderSize);
     const uws = this.uws;
-    this.host = { hooks, keepalive: this.keepalive, onClosed: (conn) => this.connections.delete(conn) };
     this.app = uws.App() as unknown as App;
     this.app.ws<SocketData<Ctx>>('/*', {
       maxPayloadLength: options.maxMessageSize ?? DEFAULTS.maxMessageSize,
@@ -59,26 +63,24 @@ class UwsEngine<Ctx> implements Engine<Ctx>, EngineTopics {
       compression: uws.SHARED_COMPRESSOR | uws.SHARED_DECOMPRESSOR,
       maxBackpressure: UWS_MAX_BACKPRESSURE,
       closeOnBackpressureLimit: 0,
-      upgrade: (res, req, context) => handleUpgrade(hooks, res, req, context),
+      upgrade: (res, req, context) => handleUpgrade(this, res, req, context),
       open: (ws) => this.onOpen(ws as Socket<Ctx>),
       message: (ws, message, isBinary) => (ws as Socket<Ctx>).conn!.onMessage(message, isBinary),
       drain: (ws) => (ws as Socket<Ctx>).conn!.onDrain(),
       close: (ws, code, message) => (ws as Socket<Ctx>).conn?.onClose(code, message),
-      ping: (ws) => {
-        (ws as Socket<Ctx>).conn!.awaitingPong = false;
-      },
-      pong: (ws) => {
-        (ws as Socket<Ctx>).conn!.awaitingPong = false;
-      },
+      ping: (ws) => (ws as Socket<Ctx>).conn!.onPong(),
+      pong: (ws) => (ws as Socket<Ctx>).conn!.onPong(),
     });
     this.app.any('/*', (res, req) => this.onRequest(res, req));
   }
 
+  onClosed(conn: UwsConnection<Ctx>): void {
+    this.connections.delete(conn);
+  }
+
   private onOpen(ws: Socket<Ctx>): void {
-    const conn = new UwsConnection<Ctx>(ws, ws.setup!, this.host);
-    ws.conn = conn;
-    // The connection holds what it needs; idle connections should not keep the setup object too.
-    ws.setup = null;
+    const conn = ws.conn;
+    conn.ws = ws;
     this.connections.add(conn);
     this.keepalive.add(conn);
     try {
@@ -144,17 +146,44 @@ class UwsEngine<Ctx> implements Engine<Ctx>, EngineTopics {
     (conn as UwsConnection<Ctx>).joinTopic(topic);
   }
 
-  unsubscribe(conn: Connection<any>, topic: string): void {
+  unsubscribe(conn: Connection<any>, topic: string, last: boolean): void {
     (conn as UwsConnection<Ctx>).leaveTopic(topic);
+    if (last) this.topicDeadlines.delete(topic);
   }
 
+  /**
+   * The slow-consumer policy must see every subscriber before a publish, but a
+   * getBufferedAmount() call per subscriber per publish would cost more than
+   * uWS's whole publish. So: a subscriber checked with `headroom` bytes free
+   * when sentBound was B cannot pass its limit before sentBound exceeds
+   * B + headroom (sentBound grows by at least what reaches any one socket).
+   * A topic keeps the smallest such deadline of its subscribers, and only a
+   * publish past it checks them all, and sets the next one.
+   */
   publish(topic: string, message: PreparedMessage, subscribers: Iterable<Connection<any>>): number {
     if (!(message instanceof UwsPrepared)) throw new TypeError("publish takes a message from this engine's prepare()");
-    for (const conn of subscribers) (conn as UwsConnection<Ctx>).admitPublish();
+    const deadline = this.topicDeadlines.get(topic);
+    if (deadline === undefined || this.sentBound > deadline) {
+      let headroom = Infinity;
+      for (const conn of subscribers) {
+        const free = (conn as UwsConnection<Ctx>).admitPublish();
+        if (free >= 0 && free < headroom) headroom = free;
+      }
+      this.topicDeadlines.set(topic, this.sentBound + headroom);
+    }
     // Muted (slow, drop policy) and closed subscribers are out of the topic: uWS writes to exactly these.
     const reached = this.app.numSubscribers(topic);
-    if (reached > 0) this.app.publish(topic, message.data, message.isBinary, message.compress);
+    if (reached > 0) {
+      this.app.publish(topic, message.data, message.isBinary, message.compress);
+      this.sentBound += wireBound(message.byteLength);
+    }
     return reached;
+  }
+
+  noteHeadroom(topic: string, headroom: number): void {
+    const deadline = this.topicDeadlines.get(topic);
+    const mine = this.sentBound + headroom;
+    if (deadline !== undefined && mine < deadline) this.topicDeadlines.set(topic, mine);
   }
 
   // ── shutdown ──────────────────────────────────────────────────────────────

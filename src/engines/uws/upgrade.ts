@@ -6,8 +6,8 @@
 import type { HttpRequest, HttpResponse, us_socket_context_t } from 'uWebSockets.js';
 import { validateHandshake } from '../../protocol/handshake.js';
 import { createError, type PushgateError } from '../../protocol/errors.js';
-import type { EngineHooks, RequestInfo, UpgradeDecision } from '../types.js';
-import type { SocketData } from './connection.js';
+import type { RequestInfo, UpgradeDecision } from '../types.js';
+import { UwsConnection, type ConnectionHost, type SocketData } from './connection.js';
 import { copyRequest, ResponseState, writeError, writeRejection } from './http.js';
 
 const VERSION_HEADER = { 'Sec-WebSocket-Version': '13' };
@@ -16,7 +16,7 @@ function rejectWith(state: ResponseState, err: PushgateError): void {
   writeError(state, err, err.errorName === 'PG_ERR_HANDSHAKE_VERSION' ? VERSION_HEADER : {});
 }
 
-export function handleUpgrade<Ctx>(hooks: EngineHooks<Ctx>, res: HttpResponse, req: HttpRequest, context: us_socket_context_t): void {
+export function handleUpgrade<Ctx>(host: ConnectionHost<Ctx>, res: HttpResponse, req: HttpRequest, context: us_socket_context_t): void {
   const state = new ResponseState(res);
   const info = copyRequest(req, res);
   // uWS only routes requests with a 24-character key here; the rest of RFC 6455 is checked as on the node engine.
@@ -28,14 +28,14 @@ export function handleUpgrade<Ctx>(hooks: EngineHooks<Ctx>, res: HttpResponse, r
   }
   let decision: UpgradeDecision<Ctx> | Promise<UpgradeDecision<Ctx>>;
   try {
-    decision = hooks.upgrade(info);
+    decision = host.hooks.upgrade(info);
   } catch {
     rejectWith(state, createError('PG_ERR_UPGRADE_FAILED'));
     return;
   }
   if (!(decision instanceof Promise)) {
     // Still inside uWS's callback: the response is corked already.
-    finish(state, info, valid.key, valid.protocols, decision, context);
+    finish(host, state, info, valid.key, valid.protocols, decision, context);
     return;
   }
   res.onAborted(() => {
@@ -43,7 +43,7 @@ export function handleUpgrade<Ctx>(hooks: EngineHooks<Ctx>, res: HttpResponse, r
   });
   decision.then(
     (settled) => {
-      if (state.usable) res.cork(() => finish(state, info, valid.key, valid.protocols, settled, context));
+      if (state.usable) res.cork(() => finish(host, state, info, valid.key, valid.protocols, settled, context));
     },
     () => {
       if (state.usable) rejectWith(state, createError('PG_ERR_UPGRADE_FAILED'));
@@ -52,6 +52,7 @@ export function handleUpgrade<Ctx>(hooks: EngineHooks<Ctx>, res: HttpResponse, r
 }
 
 function finish<Ctx>(
+  host: ConnectionHost<Ctx>,
   state: ResponseState,
   info: RequestInfo,
   key: string,
@@ -68,16 +69,9 @@ function finish<Ctx>(
     return;
   }
   state.answered = true;
-  const data: SocketData<Ctx> = {
-    setup: {
-      path: info.path,
-      protocol: decision.protocol ?? '',
-      remoteAddress: info.remoteAddress,
-      context: decision.context,
-      options: decision.options,
-    },
-    conn: null,
-  };
+  // The connection exists from here; uWS copies `conn` onto the WebSocket it hands to open.
+  const conn = new UwsConnection<Ctx>(info.path, decision.protocol ?? '', info.remoteAddress, decision.context, decision.options, host);
+  const data: SocketData<Ctx> = { conn };
   // Compression is per route, uWS's is per app: a route without it simply hands uWS no offer to accept.
   const extensions = decision.options.compression ? (info.headers['sec-websocket-extensions'] ?? '') : '';
   state.res.upgrade(data, key, decision.protocol ?? '', extensions, context);
