@@ -5,7 +5,7 @@
 export interface KeepaliveMember {
   readonly pingInterval: number;
   readonly pongTimeout: number;
-  /** When the last ping went out (ms since epoch). */
+  /** When the last ping went out, in ms on the keepalive's own clock (a small integer, see KeepaliveClock). */
   lastPingAt: number;
   /** A ping is out and nothing has been received since. */
   awaitingPong: boolean;
@@ -17,15 +17,26 @@ export interface KeepaliveMember {
 /** The sweep runs often enough for the smallest interval in use, within these bounds (ms). */
 const MIN_TICK = 10;
 const MAX_TICK = 1000;
+/**
+ * Times are kept as ms since a moving epoch, below this: V8 stores such a
+ * number inline in the member (a Smi), whereas Date.now() needs a 16-byte heap
+ * number per idle connection. Past it, the sweep moves the epoch forward.
+ */
+const REBASE_AFTER = 2 ** 29;
 
 export class Keepalive {
   private readonly members = new Set<KeepaliveMember>();
   private timer: NodeJS.Timeout | null = null;
   private tick = MAX_TICK;
+  private epoch = Date.now();
+
+  private now(): number {
+    return Date.now() - this.epoch;
+  }
 
   add(member: KeepaliveMember): void {
     if (member.pingInterval <= 0) return;
-    member.lastPingAt = Date.now();
+    member.lastPingAt = this.now();
     member.awaitingPong = false;
     this.members.add(member);
     const wanted = Math.max(MIN_TICK, Math.min(MAX_TICK, Math.floor(Math.min(member.pingInterval, member.pongTimeout || member.pingInterval) / 4)));
@@ -54,7 +65,12 @@ export class Keepalive {
   }
 
   private sweep(): void {
-    const now = Date.now();
+    let now = this.now();
+    if (now >= REBASE_AFTER) {
+      for (const m of this.members) m.lastPingAt -= now;
+      this.epoch += now;
+      now = 0;
+    }
     for (const m of this.members) {
       if (m.awaitingPong) {
         if (now - m.lastPingAt >= m.pongTimeout) m.keepaliveExpired();
