@@ -112,7 +112,11 @@ export interface EngineHooks<Ctx> {
   /** Runs before the 101; may be async (JWT/JWKS). A thrown error rejects with 500. */
   upgrade(request: RequestInfo): UpgradeDecision<Ctx> | Promise<UpgradeDecision<Ctx>>;
   open(conn: Connection<Ctx>): void;
-  /** `data` is only valid during the call unless copied (it may be a view into a reused buffer). */
+  /**
+   * `data` is only valid during the call unless copied (it may be a view into a
+   * reused buffer). A hook that sends `data` back in this call must not modify it
+   * afterwards: the node engine queues messages ≥ 1 KiB without copying them.
+   */
   message(conn: Connection<Ctx>, data: Buffer, isBinary: boolean): void;
   /** bufferedAmount fell back below maxBufferedAmount. */
   drain(conn: Connection<Ctx>): void;

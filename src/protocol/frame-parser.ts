@@ -7,7 +7,8 @@
 // returning as soon as it needs more bytes; its payload is unmasked piece by piece
 // with unmask(buf, key, phase) and, for text, validated piece by piece.
 // Payloads are handed out as subarray views of the chunks; nothing is copied
-// except a control frame split across reads (≤ 125 bytes).
+// except a control frame split across reads (≤ 125 bytes) and a message in
+// several pieces, which the assembler copies once into one buffer.
 //
 // Memory: one parser lives as long as its connection, so its per-connection
 // state is plain numbers (header bytes, length and masking key collected into
@@ -20,7 +21,7 @@ import { createError, type ErrorName, type PushgateError } from './errors.js';
 import { MessageAssembler } from './message-assembler.js';
 
 export interface ParserSink {
-  /** `data` may be a view into the socket's chunk: valid during the call only. */
+  /** `data` may be a view into the socket's chunk or a reused buffer: valid during the call only. */
   onMessage(data: Buffer, isBinary: boolean): void;
   onPing(payload: Buffer): void;
   onPong(payload: Buffer): void;

@@ -31,6 +31,16 @@ export function writeHeader(buf: Uint8Array, opcode: number, payloadLength: numb
   return 10;
 }
 
+/**
+ * The header of a final frame on its own, for a payload written after it
+ * without being copied (the caller writes both while the socket is corked).
+ */
+export function buildHeader(opcode: number, payloadLength: number, rsv = 0): Buffer {
+  const out = Buffer.allocUnsafe(headerLength(payloadLength));
+  writeHeader(out, opcode, payloadLength, rsv);
+  return out;
+}
+
 /** One whole frame (header + payload copied once into a single Buffer). */
 export function buildFrame(opcode: number, payload: Uint8Array, rsv = 0): Buffer {
   const hl = headerLength(payload.length);

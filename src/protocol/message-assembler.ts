@@ -1,15 +1,17 @@
 // Reassembles data frames into messages (RFC 6455 §5.4): continuation rules, the
 // message size limit (checked from each frame header, before its payload is
 // buffered), incremental UTF-8 validation of text, and inflation of
-// permessage-deflate messages.
+// permessage-deflate messages. A message in one piece is delivered as that
+// piece; one in several is copied into one buffer (message-buffers.ts).
 import { utf8Step } from '../native/index.js';
 import { Opcode, RSV1 } from './constants.js';
 import { createError, type PushgateError } from './errors.js';
 import { inflateMessage } from './permessage-deflate.js';
+import { assemble, releaseAssembled } from './message-buffers.js';
 
 /** Receives each complete message (an object rather than a callback: no closure per connection). */
 export interface MessageSink {
-  /** `data` may be a view into a socket chunk: valid during the call only. */
+  /** `data` may be a view into a socket chunk or a reused buffer: valid during the call only. */
   onMessage(data: Buffer, isBinary: boolean): void;
 }
 
@@ -79,10 +81,20 @@ export class MessageAssembler {
   /** The current frame is complete; on FIN the message is delivered. */
   endFrame(fin: boolean): PushgateError | null {
     if (!fin) return null;
-    let data = this.first ?? EMPTY;
-    if (this.more !== null) data = Buffer.concat([data, ...this.more], this.length);
+    const first = this.first ?? EMPTY;
+    // Several pieces are copied into one buffer, possibly a pooled one held until delivery ends.
+    const assembled = this.more === null ? null : assemble(first, this.more, this.length);
     this.first = null;
     this.more = null;
+    if (assembled === null) return this.deliver(first);
+    try {
+      return this.deliver(assembled);
+    } finally {
+      releaseAssembled(assembled);
+    }
+  }
+
+  private deliver(data: Buffer): PushgateError | null {
     const isBinary = this.opcode === Opcode.Binary;
     this.opcode = 0;
     if (this.compressed) {

@@ -1,7 +1,8 @@
 // One WebSocket connection of the node engine: feeds socket reads to the frame
 // parser, answers control frames, runs the closing handshake and applies the
 // slow-consumer policy. Writes made while handling one socket read are corked
-// into a single writev.
+// into a single writev; a large received message sent back goes out without a
+// copy (write-through.ts).
 //
 // Memory per connection matters at 10,000+ mostly idle connections, so:
 // socket events go to module-level listeners that find the connection through
@@ -17,6 +18,7 @@ import { createError, type ErrorName, type PushgateError } from '../../protocol/
 import { deflateMessage, type DeflateParams } from '../../protocol/permessage-deflate.js';
 import { ReadyState, type Connection, type ConnectionOptions, type EngineHooks, type EngineOptions, type PreparedMessage } from '../types.js';
 import type { Keepalive, KeepaliveMember } from './keepalive.js';
+import { beginDelivery, canWriteThrough, endDelivery, writeThrough } from './write-through.js';
 
 let nextId = 1;
 
@@ -185,11 +187,14 @@ export class NodeConnection<Ctx> implements Connection<Ctx>, ParserSink, Keepali
   onMessage(data: Buffer, isBinary: boolean): void {
     // After the server sent its close, data is read only to find the peer's close frame.
     if (this.state !== ReadyState.Open) return;
+    const outer = beginDelivery(data);
     // A throwing hook closes this connection with 1011; it never reaches the socket's emitter.
     try {
       this.hooks.message(this, data, isBinary);
     } catch {
       this.closeWith('PG_ERR_INTERNAL');
+    } finally {
+      endDelivery(outer);
     }
   }
 
@@ -225,7 +230,12 @@ export class NodeConnection<Ctx> implements Connection<Ctx>, ParserSink, Keepali
 
   send(data: string | Uint8Array, isBinary = typeof data !== 'string'): boolean {
     if (!this.canSend()) return false;
-    this.socket.write(this.frameFor(data, isBinary));
+    // Compressed frames are built from deflate's fresh output anyway.
+    if (this.deflateBits === 0 && canWriteThrough(data)) {
+      writeThrough(this.socket, isBinary ? Opcode.Binary : Opcode.Text, data);
+    } else {
+      this.socket.write(this.frameFor(data, isBinary));
+    }
     return true;
   }
 
