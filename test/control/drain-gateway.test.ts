@@ -2,7 +2,7 @@
 // new client and a connected client each observe while a gateway drains.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { connect } from 'node:net';
+import { refused } from '../helpers/ports.js';
 import { performance } from 'node:perf_hooks';
 import { createGateway, type Gateway, type GatewayConfigInput } from '../../src/index.js';
 import { ENGINE_NAMES, engineUnavailableReason } from '../helpers/engines.js';
@@ -28,17 +28,6 @@ function closeOf(client: TestClient): Promise<{ code: number; reason: string; at
       clearTimeout(timer);
       resolve({ code, reason: reason.toString(), at: performance.now() });
     });
-  });
-}
-
-function refused(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED'));
   });
 }
 

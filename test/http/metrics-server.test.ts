@@ -2,22 +2,10 @@
 // ingress) and no longer on the gateway's own port.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { connect, createServer } from 'node:net';
+import { createServer } from 'node:net';
 import { ConfigError, createGateway, type Gateway } from '../../src/index.js';
 import { call } from './fixture.js';
-import { freePort } from '../helpers/ports.js';
-
-
-function refused(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED'));
-  });
-}
+import { freePort, refused } from '../helpers/ports.js';
 
 const gateways: Gateway[] = [];
 after(() => Promise.all(gateways.map((g) => g.close())));
