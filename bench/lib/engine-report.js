@@ -70,19 +70,32 @@ export function engineReport(results, layout) {
   /** @param {string} group @param {string} target */
   const status = (group, target) => statusOf(results, group, target).split(':')[0];
 
+  /**
+   * One target of a throughput group (echo, fan-out): records its summary and
+   * returns the cells both tables share, or null when no round counted.
+   * @param {string} group @param {string} target @param {'msgs/s' | 'deliveries/s'} metric
+   */
+  const throughput = (group, target, metric) => {
+    const value = targetSummary(results, group, target, METRICS[metric]);
+    const vs = ratios(group, target, METRICS[metric]);
+    summary[group][target] = { [metric]: value, ratioVsWs: vs.ws, ratioVsUws: vs.uws };
+    if (value.counted === 0) return null;
+    return {
+      value: formatSummary(value, formatCount),
+      p50: ms(medianOf(results, group, target, (r) => r.latencyMs.p50)),
+      p99: ms(medianOf(results, group, target, (r) => r.latencyMs.p99)),
+      ws: cell(target, 'ws', vs.ws),
+      uws: cell(target, 'uws', vs.uws),
+    };
+  };
+
   for (const size of layout.echoSizes) {
     const group = `echo-${size}`;
     summary[group] = {};
     const rows = layout.echoTargets.map((target) => {
-      const value = targetSummary(results, group, target, METRICS['msgs/s']);
-      const vs = ratios(group, target, METRICS['msgs/s']);
-      summary[group][target] = { 'msgs/s': value, ratioVsWs: vs.ws, ratioVsUws: vs.uws };
-      if (value.counted === 0) return [target, status(group, target), '', '', '', '', ''];
-      return [
-        target, formatSummary(value, formatCount),
-        ms(medianOf(results, group, target, (r) => r.latencyMs.p50)), ms(medianOf(results, group, target, (r) => r.latencyMs.p99)),
-        cell(target, 'ws', vs.ws), cell(target, 'uws', vs.uws), sum(results, group, target, (r) => r.errors.total),
-      ];
+      const t = throughput(group, target, 'msgs/s');
+      if (t === null) return [target, status(group, target), '', '', '', '', ''];
+      return [target, t.value, t.p50, t.p99, t.ws, t.uws, sum(results, group, target, (r) => r.errors.total)];
     });
     lines.push(`\nEcho ${size} B binary, 100 connections × 10 in flight, ${layout.echoSeconds}s per run`);
     lines.push(boxTable(['target', 'msgs/s', 'p50 ms', 'p99 ms', '× ws', '× uWS', 'errors (all rounds)'], rows));
@@ -127,15 +140,9 @@ export function engineReport(results, layout) {
     const group = 'fanout';
     summary[group] = {};
     const rows = layout.fanoutTargets.map((target) => {
-      const value = targetSummary(results, group, target, METRICS['deliveries/s']);
-      const vs = ratios(group, target, METRICS['deliveries/s']);
-      summary[group][target] = { 'deliveries/s': value, ratioVsWs: vs.ws, ratioVsUws: vs.uws };
-      if (value.counted === 0) return [target, status(group, target), '', '', '', '', ''];
-      return [
-        target, formatSummary(value, formatCount),
-        ms(medianOf(results, group, target, (r) => r.latencyMs.p50)), ms(medianOf(results, group, target, (r) => r.latencyMs.p99)),
-        sum(results, group, target, (r) => r.deliveries.lost), cell(target, 'ws', vs.ws), cell(target, 'uws', vs.uws),
-      ];
+      const t = throughput(group, target, 'deliveries/s');
+      if (t === null) return [target, status(group, target), '', '', '', '', ''];
+      return [target, t.value, t.p50, t.p99, sum(results, group, target, (r) => r.deliveries.lost), t.ws, t.uws];
     });
     lines.push(`\nFan-out: 1 channel, ${layout.subscribers} subscribers, ${layout.publications} publications through POST /api/publish (4 in flight)`);
     lines.push(boxTable(['target', 'deliveries/s', 'p50 ms', 'p99 ms', 'lost (all rounds)', '× ws', '× uWS'], rows));
