@@ -10,6 +10,8 @@ import type { CompiledRoute } from './routes.js';
 
 export interface RouteRuntime extends CompiledRoute, DeliveryRoute {
   readonly metrics: RouteMetrics;
+  /** An echo route the engine may answer itself (Connection.reflect): no message or byte rate to enforce. */
+  readonly echoInEngine: boolean;
 }
 
 /**

@@ -43,10 +43,6 @@ function isClaims(value: unknown): value is Claims {
   return typeof value === 'object' && value !== null && typeof (value as Claims).canSubscribe === 'function';
 }
 
-function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
-  return value instanceof Promise;
-}
-
 /** Copies an accepted handshake into the context the connection will carry. */
 function admit(context: ConnectionContext, result: UpgradeCheckResult): UpgradeRejection | undefined {
   context.clientIp = result.clientAddress;
@@ -85,7 +81,7 @@ export function createControlPlane(config: GatewayConfig, deps: ControlPlaneDeps
 
   const upgradeCheck: UpgradeCheck = ({ request, route, context }) => {
     const result = checks(request, securityOf(route.config));
-    return isPromise(result) ? result.then((settled) => admit(context, settled)) : admit(context, result);
+    return result instanceof Promise ? result.then((settled) => admit(context, settled)) : admit(context, result);
   };
 
   const claimsCheck: ChannelCheck = (context, op, channel) => {

@@ -16,13 +16,13 @@ import type { Metrics } from '../metrics/metrics.js';
 import { createError, ERRORS } from '../protocol/errors.js';
 import type { Broker, EncodedPayload } from './broker/broker.js';
 import { channelNameError, createNamespaceResolver, type ResolvedNamespace } from './channels.js';
-import type { ChannelCheck, ConnectionContext, GuardCloseError, RouteRuntime, UpgradeCheck } from './context.js';
+import { runCleanup, type ChannelCheck, type ConnectionContext, type GuardCloseError, type RouteRuntime, type UpgradeCheck } from './context.js';
 import { Hub, type HubNamespace } from './hub.js';
 import { createNamespaceMetrics, createRouteMetrics, type NamespaceMetrics } from './metric-children.js';
 import { PubsubSession } from './pubsub-session.js';
 import { compileRoutes, type CompiledRoute } from './routes.js';
 import type { GatewayCore, Payload, PublishResult, PublishSource } from './types.js';
-import { createUpgradeHandler, runCleanup } from './upgrade.js';
+import { createUpgradeHandler } from './upgrade.js';
 
 export interface GatewayCoreDeps {
   /** Owned by the core from now on: core.close() closes it. */
@@ -55,6 +55,8 @@ export function createGatewayCore(config: GatewayConfig, deps: GatewayCoreDeps):
       ...route,
       encoding: route.config.type === 'stream' ? 'raw' : 'envelope',
       metrics: createRouteMetrics(metrics, route.label),
+      // Echo without per-message rate limits needs nothing of the core per message: an engine that can reflects and counts.
+      echoInEngine: route.config.type === 'echo' && !route.config.limits.messageRate && !route.config.limits.byteRate,
     });
   }
 
@@ -183,8 +185,7 @@ export function createGatewayCore(config: GatewayConfig, deps: GatewayCoreDeps):
           const type = route.config.type;
           if (type === 'pubsub') conn.context.session = new PubsubSession(conn, sessionDeps);
           else if (type === 'stream') openStream(conn);
-          // Echo without per-message rate limits needs nothing of the core per message: the engine reflects and counts.
-          else if (conn.reflect && !route.config.limits.messageRate && !route.config.limits.byteRate) conn.reflect(route.metrics);
+          else if (route.echoInEngine && conn.reflect) conn.reflect(route.metrics);
           // Control-plane limits of this connection (token expiry timer).
           conn.context.guard?.open((name) => closeWith(conn, name));
         },

@@ -26,9 +26,6 @@ export interface UpgradeHandlerOptions {
 
 type Decision = UpgradeDecision<ConnectionContext>;
 
-// The core runs a closed connection's cleanup through here.
-export { runCleanup };
-
 function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
   return typeof (value as PromiseLike<T> | null)?.then === 'function';
 }
