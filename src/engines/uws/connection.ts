@@ -147,7 +147,8 @@ export class UwsConnection<Ctx> implements Connection<Ctx>, KeepaliveMember {
 
   send(data: string | Uint8Array, isBinary = typeof data !== 'string'): boolean {
     if (!this.canSend()) return false;
-    const size = typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
+    // The size only matters for compression and for a subscriber's bound; measuring a string costs a pass over it.
+    const size = this.options.compression || this.topics !== null ? (typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength) : 0;
     return this.afterSend(this.ws.send(data, isBinary, this.options.compression && size >= COMPRESS_THRESHOLD), size);
   }
 

@@ -16,23 +16,6 @@ import { formatAddress } from './address.js';
 const EAGER_BODY_BYTES = 256 * 1024;
 
 /**
- * Strings every idle connection keeps (its path, its peer address) are mostly
- * the same few: one route path, one proxy address behind nginx. uWS hands out
- * a fresh copy per request; keeping one copy of each saves ~30 B per string per
- * connection. Bounded: when full it starts over.
- */
-const INTERN_LIMIT = 4096;
-const interned = new Map<string, string>();
-
-function intern(value: string): string {
-  const known = interned.get(value);
-  if (known !== undefined) return known;
-  if (interned.size >= INTERN_LIMIT) interned.clear();
-  interned.set(value, value);
-  return value;
-}
-
-/**
  * Everything the gateway needs from an HttpRequest, copied synchronously: uWS
  * frees the request when the callback returns.
  */
@@ -44,10 +27,10 @@ export function copyRequest(req: HttpRequest, res: HttpResponse): RequestInfo {
   });
   return {
     method: req.getCaseSensitiveMethod(),
-    path: intern(req.getUrl()),
+    path: req.getUrl(),
     query: req.getQuery() ?? '',
     headers,
-    remoteAddress: intern(formatAddress(res.getRemoteAddress())),
+    remoteAddress: formatAddress(res.getRemoteAddress()),
   };
 }
 

@@ -12,6 +12,25 @@ import { copyRequest, ResponseState, writeError, writeRejection } from './http.j
 
 const VERSION_HEADER = { 'Sec-WebSocket-Version': '13' };
 
+/**
+ * Strings every idle connection keeps (its path, its peer address, which the
+ * control plane keeps as the client address too) are mostly the same few: one
+ * route path, one proxy address behind nginx. uWS hands out a fresh copy per
+ * request; keeping one copy of each saves ~30 B per string per connection.
+ * Only handshakes: plain HTTP requests keep nothing. Bounded: when full it
+ * starts over.
+ */
+const INTERN_LIMIT = 4096;
+const interned = new Map<string, string>();
+
+function intern(value: string): string {
+  const known = interned.get(value);
+  if (known !== undefined) return known;
+  if (interned.size >= INTERN_LIMIT) interned.clear();
+  interned.set(value, value);
+  return value;
+}
+
 function rejectWith(state: ResponseState, err: PushgateError): void {
   writeError(state, err, err.errorName === 'PG_ERR_HANDSHAKE_VERSION' ? VERSION_HEADER : {});
 }
@@ -19,6 +38,8 @@ function rejectWith(state: ResponseState, err: PushgateError): void {
 export function handleUpgrade<Ctx>(host: ConnectionHost<Ctx>, res: HttpResponse, req: HttpRequest, context: us_socket_context_t): void {
   const state = new ResponseState(res);
   const info = copyRequest(req, res);
+  info.path = intern(info.path);
+  info.remoteAddress = intern(info.remoteAddress);
   // uWS only routes requests with a 24-character key here; the rest of RFC 6455 is checked as on the node engine.
   // uWS does not expose the HTTP version and speaks HTTP/1.1.
   const valid = validateHandshake({ method: info.method, httpVersion: '1.1', headers: info.headers });
