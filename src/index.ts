@@ -143,6 +143,7 @@ export async function createGateway(options: CreateGatewayOptions = {}): Promise
       gateway.setReady(false);
     },
     stopListening: () => engine.stopListening(),
+    connections: () => engine.openConnections(),
   });
   const hooks = drainer.track(withRejectionLog(core.hooks(http), rejectionLog));
   const metricsServer =

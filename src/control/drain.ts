@@ -8,8 +8,10 @@
 // messages already queued for it (both engines keep write order), and the
 // listen socket stays open until the last connection is gone, so a client that
 // still reaches this pod gets a clear 503 `draining` rather than a refused
-// connection. The drainer sees connections through the engine hooks (track()),
-// so it works the same on every engine.
+// connection. The drainer counts connections through the engine hooks
+// (track()) and reaches them through the engine's own list
+// (Engine.openConnections), so it works the same on every engine and keeps
+// nothing per idle connection.
 import { ReadyState, type Connection, type EngineHooks } from '../engines/types.js';
 import type { Logger } from '../logger.js';
 import { ERRORS } from '../protocol/errors.js';
@@ -37,6 +39,8 @@ export interface DrainerDeps {
   stopAccepting(): void;
   /** Closes the listen socket (called once no connection is left, or at the deadline). */
   stopListening(): Promise<void>;
+  /** The engine's connections, open or closing (Engine.openConnections). */
+  connections(): Iterable<Connection<DrainableContext>>;
   /** Uniform in [0, 1); injectable so tests can fix the close order. */
   random?: () => number;
 }
@@ -44,7 +48,8 @@ export interface DrainerDeps {
 const GOING_AWAY = ERRORS.PG_ERR_GOING_AWAY;
 
 export class Drainer<Ctx extends DrainableContext> {
-  private readonly open = new Set<Connection<Ctx>>();
+  /** Connections the hooks reported open and not yet closed. */
+  private open = 0;
   private readonly timers = new Map<Connection<Ctx>, NodeJS.Timeout>();
   private readonly random: () => number;
   private started = 0;
@@ -62,7 +67,7 @@ export class Drainer<Ctx extends DrainableContext> {
 
   /** Open connections (as the hooks reported them). */
   get size(): number {
-    return this.open.size;
+    return this.open;
   }
 
   /**
@@ -73,7 +78,7 @@ export class Drainer<Ctx extends DrainableContext> {
     return {
       ...hooks,
       open: (conn) => {
-        this.open.add(conn);
+        this.open++;
         hooks.open(conn);
         // A handshake whose (async) checks finished after the drain began.
         if (this.running !== null) {
@@ -82,12 +87,12 @@ export class Drainer<Ctx extends DrainableContext> {
         }
       },
       close: (conn, code, reason) => {
-        this.open.delete(conn);
+        this.open--;
         const timer = this.timers.get(conn);
         if (timer !== undefined) clearTimeout(timer);
         this.timers.delete(conn);
         hooks.close(conn, code, reason);
-        if (this.open.size === 0) this.allClosed?.();
+        if (this.open === 0) this.allClosed?.();
       },
     };
   }
@@ -101,19 +106,21 @@ export class Drainer<Ctx extends DrainableContext> {
   private async run(): Promise<DrainSummary> {
     const { config, logger } = this.deps;
     this.started = Date.now();
-    this.seen = this.open.size;
+    this.seen = this.open;
     this.deps.stopAccepting();
     logger.info(
-      { event: 'drain_start', connections: this.open.size, timeout: config.timeout, closeDelayMin: config.closeDelayMin, closeDelayMax: config.closeDelayMax },
+      { event: 'drain_start', connections: this.open, timeout: config.timeout, closeDelayMin: config.closeDelayMin, closeDelayMax: config.closeDelayMax },
       'drain started: not ready, refusing new connections, closing open ones',
     );
 
     const everyoneLeft = new Promise<void>((resolve) => {
       this.allClosed = resolve;
-      if (this.open.size === 0) resolve();
+      if (this.open === 0) resolve();
     });
     const window = config.closeDelayMax - config.closeDelayMin;
-    for (const conn of this.open) this.schedule(conn, config.closeDelayMin + this.random() * window);
+    for (const conn of this.deps.connections() as Iterable<Connection<Ctx>>) {
+      if (conn.readyState === ReadyState.Open) this.schedule(conn, config.closeDelayMin + this.random() * window);
+    }
 
     let deadline: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'deadline'>((resolve) => {
@@ -124,10 +131,10 @@ export class Drainer<Ctx extends DrainableContext> {
 
     let forced = 0;
     if (outcome === 'deadline') {
-      forced = this.open.size;
+      forced = this.open;
       for (const timer of this.timers.values()) clearTimeout(timer);
       this.timers.clear();
-      for (const conn of [...this.open]) conn.terminate();
+      for (const conn of [...this.deps.connections()]) conn.terminate();
     }
     await this.deps.stopListening();
     const summary: DrainSummary = {

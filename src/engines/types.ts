@@ -192,6 +192,12 @@ export interface Engine<Ctx> {
   readonly topics?: EngineTopics;
   /** Stops accepting new connections (the listen socket closes); open connections stay. */
   stopListening(): Promise<void>;
+  /**
+   * The connections opened and not yet reported closed (open, or in their
+   * closing handshake): the engine's own list, so no other layer keeps a second
+   * one per connection. Copy it before closing them while iterating.
+   */
+  openConnections(): Iterable<Connection<Ctx>>;
   /** Closes every connection with `code` and stops the server. */
   close(code?: number, reason?: string): Promise<void>;
 }

@@ -48,12 +48,17 @@ function setup(options: { min: number; max: number; timeout: number; randoms?: n
     },
   });
   const randoms = [...(options.randoms ?? [])];
+  // The fake engine's own list: a connection is in it from open until its close hook.
+  const live = new Set<FakeConn>();
   const base: EngineHooks<Ctx> = {
     upgrade: () => ({ accept: false, status: 500, code: 'x', message: 'x' }),
     open: () => steps.push('open'),
     message: () => {},
     drain: () => {},
-    close: (conn) => steps.push(`close ${conn.context.name}`),
+    close: (conn) => {
+      live.delete(conn as unknown as FakeConn);
+      steps.push(`close ${conn.context.name}`);
+    },
     http: () => ({ status: 404 }),
   };
   const drainer = new Drainer<Ctx>({
@@ -64,6 +69,7 @@ function setup(options: { min: number; max: number; timeout: number; randoms?: n
       steps.push('stopListening');
     },
     random: () => randoms.shift() ?? 0,
+    connections: () => live as unknown as Iterable<Connection<Ctx>>,
   });
   const hooks = drainer.track(base);
   const conns: FakeConn[] = [];
@@ -72,6 +78,7 @@ function setup(options: { min: number; max: number; timeout: number; randoms?: n
     // A peer that answers: the engine reports the close right after the frame.
     if (answers) conn.onClose = () => queueMicrotask(() => hooks.close(conn as unknown as Connection<Ctx>, 1001, ''));
     conns.push(conn);
+    live.add(conn);
     hooks.open(conn as unknown as Connection<Ctx>);
     return conn;
   };

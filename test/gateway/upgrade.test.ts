@@ -9,7 +9,7 @@ import type { RequestInfo, UpgradeDecision } from '../../src/engines/types.js';
 import { createLogger } from '../../src/logger.js';
 import { createMetrics } from '../../src/metrics/metrics.js';
 import { createError } from '../../src/protocol/errors.js';
-import { countingPrepare, FakeConnection, metricValue } from './helpers/fakes.js';
+import { countingPrepare, fakeEngine, FakeConnection, metricValue } from './helpers/fakes.js';
 import { testConfig } from './helpers/config.js';
 
 function request(path: string, headers: Record<string, string> = {}): RequestInfo {
@@ -20,7 +20,7 @@ function core(upgradeChecks: UpgradeCheck[] = [], channelChecks: ChannelCheck[] 
   const metrics = createMetrics({ defaultMetrics: false });
   const gateway = createGatewayCore(testConfig(), { broker: createMemoryBroker({ sweepInterval: 0 }), metrics, logger: createLogger('silent'), upgradeChecks, channelChecks });
   const { prepare } = countingPrepare();
-  gateway.attach({ name: 'node', prepare, listen: async () => ({ port: 0 }), stopListening: async () => {}, close: async () => {} });
+  gateway.attach(fakeEngine(prepare));
   const hooks = gateway.hooks(() => ({ status: 404 }));
   return { gateway, hooks, metrics };
 }

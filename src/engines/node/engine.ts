@@ -5,7 +5,7 @@ import type { Socket } from 'node:net';
 import { isHandshakeAttempt, rejectionFor, validateHandshake } from '../../protocol/handshake.js';
 import { createError, ERRORS } from '../../protocol/errors.js';
 import { PreparedFrame } from '../../protocol/frame-writer.js';
-import type { Engine, EngineFactory, EngineHooks, EngineOptions, PreparedMessage } from '../types.js';
+import type { Connection, Engine, EngineFactory, EngineHooks, EngineOptions, PreparedMessage } from '../types.js';
 import type { NodeConnection } from './connection.js';
 import { Keepalive } from './keepalive.js';
 import { errorForThrown } from '../http-errors.js';
@@ -110,6 +110,10 @@ class NodeEngine<Ctx> implements Engine<Ctx> {
 
   prepare(data: string | Uint8Array, isBinary: boolean): PreparedMessage {
     return new PreparedFrame(data, isBinary);
+  }
+
+  openConnections(): Iterable<Connection<Ctx>> {
+    return this.connections;
   }
 
   async stopListening(): Promise<void> {

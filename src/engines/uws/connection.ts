@@ -5,8 +5,9 @@
 // publishes, keepalive through the shared sweeper, echo inside the engine, and
 // close hooks that never run re-entrantly inside send()/close().
 //
-// Every idle connection holds one of these, so its state is kept small: the
-// route's options by reference, the booleans packed into one small integer.
+// Every idle connection holds one of these, so its state is kept small: what
+// its route's connections share (options, engine, echo counters) by one
+// reference, the booleans packed into one small integer.
 import type { WebSocket } from 'uWebSockets.js';
 import { buildClosePayload, isValidCloseCode } from '../../protocol/close.js';
 import { CloseCode, COMPRESS_THRESHOLD } from '../../protocol/constants.js';
@@ -32,6 +33,7 @@ export interface SocketData<Ctx> {
 /** What every connection of one engine shares. */
 export interface ConnectionHost<Ctx> {
   readonly hooks: EngineHooks<Ctx>;
+  /** Every connection of the engine from open to its close handler (pinged or not): the engine's only list of them. */
   readonly keepalive: Keepalive;
   /**
    * An upper bound on the bytes any one subscriber can have queued since the
@@ -42,8 +44,19 @@ export interface ConnectionHost<Ctx> {
   sentBound: number;
   /** A subscriber (re)joined `topic` with `headroom` bytes left under its limit. */
   noteHeadroom(topic: string, headroom: number): void;
-  /** Called once, after hooks.close. */
-  onClosed(conn: UwsConnection<Ctx>): void;
+  /** The shared record of the route whose connections get `options`. */
+  routeFor(options: ConnectionOptions): UwsRoute<Ctx>;
+}
+
+/** What every connection of one route shares on one engine (one per route's options object). */
+export class UwsRoute<Ctx> {
+  /** Where reflect() counts, once a connection of the route asked for echo in the engine. */
+  echo: ReflectCounters | null = null;
+
+  constructor(
+    readonly options: ConnectionOptions,
+    readonly host: ConnectionHost<Ctx>,
+  ) {}
 }
 
 /** The most bytes a message of `size` payload bytes can add to a socket's buffer (frame header, deflate expansion). */
@@ -85,6 +98,8 @@ const ENDING = 1 << 4;
  * clear a send skips the getBufferedAmount() call (the echo hot path).
  */
 const PRESSURED = 1 << 5;
+/** reflect() was called: messages go straight back, counted in route.echo (never to hooks.message). */
+const REFLECT = 1 << 6;
 
 export class UwsConnection<Ctx> implements Connection<Ctx>, KeepaliveMember {
   readonly id = nextId++;
@@ -94,18 +109,22 @@ export class UwsConnection<Ctx> implements Connection<Ctx>, KeepaliveMember {
   private flags: number = ReadyState.Open;
   /** Native topics joined through the engine (null until the first). */
   private topics: Set<string> | null = null;
-  /** Echo in the engine (reflect()): where to count; null: messages go to hooks.message. */
-  private echo: ReflectCounters | null = null;
 
   constructor(
     readonly path: string,
     readonly protocol: string,
     readonly remoteAddress: string,
     readonly context: Ctx,
-    /** The route's options object, shared by its connections. */
-    private readonly options: ConnectionOptions,
-    private readonly host: ConnectionHost<Ctx>,
+    private readonly route: UwsRoute<Ctx>,
   ) {}
+
+  private get options(): ConnectionOptions {
+    return this.route.options;
+  }
+
+  private get host(): ConnectionHost<Ctx> {
+    return this.route.host;
+  }
 
   get readyState(): ReadyState {
     return (this.flags & STATE) as ReadyState;
@@ -158,14 +177,15 @@ export class UwsConnection<Ctx> implements Connection<Ctx>, KeepaliveMember {
     return this.afterSend(this.ws.send(message.data, message.isBinary, this.options.compression && message.compress), message.byteLength);
   }
 
+  /** The counters are the route's (the core passes every connection of a route the same ones). */
   reflect(counters: ReflectCounters): void {
-    this.echo = counters;
+    this.route.echo = counters;
+    this.flags |= REFLECT;
   }
 
   close(code: number = CloseCode.Normal, reason = ''): void {
     if (!this.isOpen) return;
     this.setState(ReadyState.Closing);
-    this.host.keepalive.remove(this);
     this.flags |= ENDING;
     try {
       if (isValidCloseCode(code)) this.ws.end(code, buildClosePayload(code, reason).subarray(2));
@@ -246,8 +266,8 @@ export class UwsConnection<Ctx> implements Connection<Ctx>, KeepaliveMember {
       this.closeWith('PG_ERR_MESSAGE_TOO_BIG');
       return;
     }
-    const echo = this.echo;
-    if (echo !== null) {
+    if (flags & REFLECT) {
+      const echo = this.route.echo!;
       // Straight back from uWS's own buffer: no view, no hook (the raw uWS echo does no less).
       echo.messagesReceived.inc();
       echo.bytesReceived.inc(size);
@@ -311,7 +331,6 @@ export class UwsConnection<Ctx> implements Connection<Ctx>, KeepaliveMember {
 
   private finish(code: number, reason: string): void {
     this.callHook(() => this.host.hooks.close(this, code, reason));
-    this.host.onClosed(this);
   }
 
   /** Open, and under the buffer limit, or else the slow-consumer policy applies. */

@@ -11,9 +11,9 @@ import type { HttpRequest, HttpResponse, TemplatedApp, us_listen_socket, WebSock
 import { isHandshakeAttempt, validateHandshake } from '../../protocol/handshake.js';
 import { createError, ERRORS } from '../../protocol/errors.js';
 import { DEFAULTS } from '../../protocol/constants.js';
-import type { Connection, Engine, EngineFactory, EngineHooks, EngineOptions, EngineTopics, PreparedMessage } from '../types.js';
+import type { Connection, ConnectionOptions, Engine, EngineFactory, EngineHooks, EngineOptions, EngineTopics, PreparedMessage } from '../types.js';
 import { Keepalive } from '../node/keepalive.js';
-import { UwsConnection, UwsPrepared, wireBound, type ConnectionHost, type SocketData } from './connection.js';
+import { UwsConnection, UwsPrepared, UwsRoute, wireBound, type ConnectionHost, type SocketData } from './connection.js';
 import { errorForThrown } from '../http-errors.js';
 import { copyRequest, RequestBody, ResponseState, writeError, writeReply } from './http.js';
 import { loadUws, type UwsModule } from './load.js';
@@ -38,11 +38,12 @@ const LIBUS_LISTEN_EXCLUSIVE_PORT = 1;
 class UwsEngine<Ctx> implements Engine<Ctx>, EngineTopics, ConnectionHost<Ctx> {
   readonly name = 'uws' as const;
   readonly topics: EngineTopics = this;
+  /** Also the engine's list of connections, open or closing (openConnections(), close()). */
   readonly keepalive = new Keepalive();
   sentBound = 0;
   private readonly uws: UwsModule;
   private readonly app: App;
-  private readonly connections = new Set<UwsConnection<Ctx>>();
+  private readonly routes = new WeakMap<ConnectionOptions, UwsRoute<Ctx>>();
   /**
    * Per topic: the value of sentBound up to which no subscriber can be over its
    * limit (absent: check them all at the next publish). See publish().
@@ -74,14 +75,15 @@ class UwsEngine<Ctx> implements Engine<Ctx>, EngineTopics, ConnectionHost<Ctx> {
     this.app.any('/*', (res, req) => this.onRequest(res, req));
   }
 
-  onClosed(conn: UwsConnection<Ctx>): void {
-    this.connections.delete(conn);
+  routeFor(options: ConnectionOptions): UwsRoute<Ctx> {
+    let route = this.routes.get(options);
+    if (route === undefined) this.routes.set(options, (route = new UwsRoute(options, this)));
+    return route;
   }
 
   private onOpen(ws: Socket<Ctx>): void {
     const conn = ws.conn;
     conn.ws = ws;
-    this.connections.add(conn);
     this.keepalive.add(conn);
     try {
       this.hooks.open(conn);
@@ -188,6 +190,10 @@ class UwsEngine<Ctx> implements Engine<Ctx>, EngineTopics, ConnectionHost<Ctx> {
 
   // ── shutdown ──────────────────────────────────────────────────────────────
 
+  openConnections(): Iterable<Connection<Ctx>> {
+    return this.keepalive as Iterable<UwsConnection<Ctx>>;
+  }
+
   async stopListening(): Promise<void> {
     if (this.listenSocket === null) return;
     this.uws.us_listen_socket_close(this.listenSocket);
@@ -198,8 +204,8 @@ class UwsEngine<Ctx> implements Engine<Ctx>, EngineTopics, ConnectionHost<Ctx> {
     if (this.closed) return;
     this.closed = true;
     await this.stopListening();
-    const hadConnections = this.connections.size > 0;
-    for (const conn of [...this.connections]) conn.close(code, reason);
+    const hadConnections = this.keepalive.size > 0;
+    for (const conn of this.keepalive as Iterable<UwsConnection<Ctx>>) conn.close(code, reason);
     this.keepalive.stop();
     // The close frames are written; give the peers a moment to answer before every socket goes.
     if (hadConnections) await new Promise((resolve) => setTimeout(resolve, Math.min(CLOSE_GRACE_MS, this.options.closeTimeout)));

@@ -13,7 +13,7 @@ import { createLogger } from '../../../src/logger.js';
 import { createMetrics } from '../../../src/metrics/metrics.js';
 import { createError } from '../../../src/protocol/errors.js';
 import { testConfig } from '../../gateway/helpers/config.js';
-import { countingPrepare, FakeConnection, metricValue } from '../../gateway/helpers/fakes.js';
+import { fakeEngine, FakeConnection, metricValue } from '../../gateway/helpers/fakes.js';
 
 const request: RequestInfo = { method: 'GET', path: '/ws', query: '', headers: { host: 'gw.test' }, remoteAddress: '127.0.0.1' };
 
@@ -31,7 +31,7 @@ function gatewayWith(plane: ReturnType<typeof createControlPlane>, later: Upgrad
     upgradeChecks: [...plane.upgradeChecks, ...later],
     channelChecks: plane.channelChecks,
   });
-  core.attach({ name: 'node', prepare: countingPrepare().prepare, listen: async () => ({ port: 0 }), stopListening: async () => {}, close: async () => {} });
+  core.attach(fakeEngine());
   return { hooks: core.hooks(() => ({ status: 404 })), metrics };
 }
 

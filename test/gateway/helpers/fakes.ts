@@ -1,6 +1,7 @@
 // Fake engine pieces for unit tests of the hub and core: connections that record
 // what was written to them, and a prepare() that counts its calls.
-import type { Connection, PreparedMessage, ReadyState } from '../../../src/engines/types.js';
+import type { Connection, Engine, PreparedMessage, ReadyState } from '../../../src/engines/types.js';
+import type { ConnectionContext } from '../../../src/gateway/context.js';
 import type { Metrics } from '../../../src/metrics/metrics.js';
 
 export interface FakePrepared extends PreparedMessage {
@@ -70,6 +71,11 @@ export function countingPrepare() {
     return message;
   };
   return { prepare, calls };
+}
+
+/** An engine that never listens: for driving the core's hooks by hand. */
+export function fakeEngine(prepare = countingPrepare().prepare): Engine<ConnectionContext> {
+  return { name: 'node', prepare, listen: async () => ({ port: 0 }), stopListening: async () => {}, openConnections: () => [], close: async () => {} };
 }
 
 /** The current value of a metric sample (0 when the label set has none); `sample` picks a histogram's `_count`/`_sum`. */
