@@ -52,7 +52,7 @@ const groups = [
   {
     group: 'idle',
     targets: MEMORY_TARGETS,
-    args: (target) => ['idle', '--target', target, '-c', idleConnections, '--concurrency', '200', '--settle', '2', '-d', '60'],
+    args: (target) => ['idle', '--target', target, '-c', idleConnections, '--concurrency', '200', '--settle', quick ? '2' : '20', '-d', '60'],
   },
   {
     group: 'fanout',

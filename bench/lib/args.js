@@ -216,7 +216,7 @@ export const USAGE = `Usage: node bench/cli.js <echo|fanout|connect|idle> [optio
   fanout:  --channels C  --rate R (publications/s, 0 = as fast as possible)
            --publications N (cap)  --via http|inproc  --publish-concurrency N
   connect: --concurrency N (handshakes in flight)  --jwt  --jwt-secret S
-  idle:    --settle S (seconds to wait before sampling memory)
+  idle:    --settle S (idle seconds before each memory sample: before opening, and once all are open)
   -j, --json              machine-readable result on stdout
   -q, --quiet             no live progress line
 `;

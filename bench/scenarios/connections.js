@@ -89,10 +89,13 @@ export async function runConnect(options, target) {
  */
 export async function runIdle(options, target) {
   const startedAt = new Date().toISOString();
+  // Both samples after the server has been idle for `settle` seconds: V8 gives its
+  // nursery back (on the sample's gc()) only once its recent allocation rate is low,
+  // so an early sample measures the start-up or the handshake storm, not the idle state.
+  await sleep(options.settle * 1000);
   const before = await target.memory();
   const gen = await openMany(options, target, 'idle', target.echoPath);
   try {
-    // Let the server finish its per-connection work (timers, buffers) before sampling.
     await sleep(options.settle * 1000);
     const after = await target.memory();
     const totals = gen.totals();

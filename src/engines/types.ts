@@ -59,10 +59,8 @@ export type ReadyState = (typeof ReadyState)[keyof typeof ReadyState];
 export interface Connection<Ctx = unknown> {
   /** Unique per process, increasing. */
   readonly id: number;
-  readonly path: string;
   /** The selected subprotocol, or '' when none. */
   readonly protocol: string;
-  readonly remoteAddress: string;
   readonly readyState: ReadyState;
   /** Bytes queued for this socket and not yet handed to the kernel. */
   readonly bufferedAmount: number;

@@ -34,7 +34,6 @@ export interface EngineShared<Ctx> {
 export interface ConnectionSetup<Ctx> {
   engine: EngineShared<Ctx>;
   socket: Socket;
-  path: string;
   protocol: string;
   context: Ctx;
   /** The route's options (shared by its connections). */
@@ -82,9 +81,7 @@ function onSocketDrain(this: OwnedSocket): void {
 
 export class NodeConnection<Ctx> implements Connection<Ctx>, ParserSink, KeepaliveMember, SocketOwner {
   readonly id = nextId++;
-  readonly path: string;
   readonly protocol: string;
-  readonly remoteAddress: string;
   readonly context: Ctx;
   readonly pingInterval: number;
   readonly pongTimeout: number;
@@ -115,9 +112,7 @@ export class NodeConnection<Ctx> implements Connection<Ctx>, ParserSink, Keepali
     this.hooks = setup.engine.hooks;
     this.options = setup.options;
     this.socket = setup.socket;
-    this.path = setup.path;
     this.protocol = setup.protocol;
-    this.remoteAddress = setup.socket.remoteAddress ?? '';
     this.context = setup.context;
     this.pingInterval = setup.options.pingInterval;
     this.pongTimeout = setup.options.pongTimeout;

@@ -65,7 +65,6 @@ export async function handleUpgrade<Ctx>(ctx: UpgradeContext<Ctx>, req: Incoming
   const conn = new NodeConnection<Ctx>({
     engine: ctx,
     socket,
-    path: info.path,
     protocol: decision.protocol ?? '',
     context: decision.context,
     options: decision.options,

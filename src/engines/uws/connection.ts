@@ -111,9 +111,7 @@ export class UwsConnection<Ctx> implements Connection<Ctx>, KeepaliveMember {
   private topics: Set<string> | null = null;
 
   constructor(
-    readonly path: string,
     readonly protocol: string,
-    readonly remoteAddress: string,
     readonly context: Ctx,
     private readonly route: UwsRoute<Ctx>,
   ) {}

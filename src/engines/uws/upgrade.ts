@@ -13,12 +13,11 @@ import { copyRequest, ResponseState, writeError, writeRejection } from './http.j
 const VERSION_HEADER = { 'Sec-WebSocket-Version': '13' };
 
 /**
- * Strings every idle connection keeps (its path, its peer address, which the
- * control plane keeps as the client address too) are mostly the same few: one
- * route path, one proxy address behind nginx. uWS hands out a fresh copy per
- * request; keeping one copy of each saves ~30 B per string per connection.
- * Only handshakes: plain HTTP requests keep nothing. Bounded: when full it
- * starts over.
+ * The peer address is kept by every idle connection (the control plane's client
+ * address) and is mostly one of a few: one proxy address behind nginx. uWS
+ * hands out a fresh copy per request; keeping one copy of each saves ~30 B per
+ * connection. Only handshakes: plain HTTP requests keep nothing. Bounded: when
+ * full it starts over.
  */
 const INTERN_LIMIT = 4096;
 const interned = new Map<string, string>();
@@ -38,7 +37,6 @@ function rejectWith(state: ResponseState, err: PushgateError): void {
 export function handleUpgrade<Ctx>(host: ConnectionHost<Ctx>, res: HttpResponse, req: HttpRequest, context: us_socket_context_t): void {
   const state = new ResponseState(res);
   const info = copyRequest(req, res);
-  info.path = intern(info.path);
   info.remoteAddress = intern(info.remoteAddress);
   // uWS only routes requests with a 24-character key here; the rest of RFC 6455 is checked as on the node engine.
   // uWS does not expose the HTTP version and speaks HTTP/1.1.
@@ -91,7 +89,7 @@ function finish<Ctx>(
   }
   state.answered = true;
   // The connection exists from here; uWS copies `conn` onto the WebSocket it hands to open.
-  const conn = new UwsConnection<Ctx>(info.path, decision.protocol ?? '', info.remoteAddress, decision.context, host.routeFor(decision.options));
+  const conn = new UwsConnection<Ctx>(decision.protocol ?? '', decision.context, host.routeFor(decision.options));
   const data: SocketData<Ctx> = { conn };
   // Compression is per route, uWS's is per app: a route without it simply hands uWS no offer to accept.
   const extensions = decision.options.compression ? (info.headers['sec-websocket-extensions'] ?? '') : '';
