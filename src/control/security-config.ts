@@ -23,6 +23,7 @@ export function routeSecurityOptions(route: RouteConfig): RouteSecurityOptions {
     allowedOrigins: route.allowedOrigins,
     requireOrigin: route.requireOrigin,
     limits: route.limits,
+    subscribes: route.type !== 'echo',
   };
 }
 

@@ -55,6 +55,8 @@ export interface RouteSecurityOptions extends RouteAuthOptions, OriginOptions {
   /** The route's configured path (names the route in configuration errors and limit-hit counters). */
   path: string;
   limits?: Partial<RouteLimitsOptions>;
+  /** Whether its connections subscribe to channels (default true; echo routes do not, so no subscription limit applies). */
+  subscribes?: boolean;
 }
 
 /** What an accepted handshake hands the caller; only `slot` needs to outlive the handshake. */
@@ -67,7 +69,11 @@ export interface UpgradeAccepted {
   tokenSource: TokenSource | null;
   /** Offered subprotocols without token entries: select from these only. */
   protocols: string[];
-  /** The connection's slots and per-connection limits; release() it when the connection ends. */
+  /**
+   * The connection's slots and per-connection limits; release() it when the
+   * connection ends. Once the connection is known, share() tells whether the
+   * route's SharedSlot can hold its slots instead (nothing per connection).
+   */
   slot: ConnectionSlot;
 }
 
@@ -185,6 +191,7 @@ export function createUpgradeChecks(options: UpgradeChecksOptions = {}): Upgrade
           () => hitCounters(route.path),
           pending,
           options.timers,
+          route.subscribes ?? true,
         ),
         handshakes: limits.handshakeRate ? new KeyedRateLimiter(limits.handshakeRate, clock) : null,
         origin: createOriginCheck(route),

@@ -109,6 +109,13 @@ export interface ReflectCounters {
 export interface EngineHooks<Ctx> {
   /** Runs before the 101; may be async (JWT/JWKS). A thrown error rejects with 500. */
   upgrade(request: RequestInfo): UpgradeDecision<Ctx> | Promise<UpgradeDecision<Ctx>>;
+  /**
+   * An accepted upgrade that will not open: the client left while an
+   * asynchronous upgrade hook ran, or the engine could not honour the decision.
+   * Whatever the decision's context holds (a connection-limit slot) is given
+   * back here. At most once per decision, never for one that opened.
+   */
+  abandon?(context: Ctx): void;
   open(conn: Connection<Ctx>): void;
   /**
    * `data` is only valid during the call unless copied (it may be a view into a

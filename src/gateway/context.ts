@@ -35,8 +35,9 @@ export class ConnectionContext {
   /** Per-connection pubsub request state, created on open for pubsub routes. */
   session: unknown = null;
   /**
-   * Run once when the connection ends, or when a later upgrade check rejects the
-   * handshake (see addCleanup / runCleanup). Usually one entry (the slot of the
+   * Run once when the connection ends, when a later upgrade check rejects the
+   * handshake, or when the engine abandons the accepted handshake (see
+   * addCleanup / runCleanup). Usually one entry (the slot of the
    * connection limits), kept without an array; an array only from the second.
    */
   cleanup: Cleanup | Cleanup[] | null = null;
@@ -50,8 +51,12 @@ export class ConnectionContext {
   ) {}
 }
 
-/** A cleanup entry: a callback, or an object whose release() runs (saves a closure per connection). */
-export type Cleanup = (() => void) | { release(): void };
+/**
+ * A cleanup entry: a callback, or an object whose release(context) runs. The
+ * object form saves a closure per connection, and one object can serve every
+ * connection of a route (it finds what to give back in the context).
+ */
+export type Cleanup = (() => void) | { release(context: ConnectionContext): void };
 
 /** Adds an entry for runCleanup: an upgrade check that holds a resource (a connection-limit slot) adds its release. */
 export function addCleanup(context: ConnectionContext, entry: Cleanup): void {
@@ -66,14 +71,14 @@ export function runCleanup(context: ConnectionContext): void {
   const entries = context.cleanup;
   if (entries === null) return;
   context.cleanup = null;
-  if (Array.isArray(entries)) for (const entry of entries) runEntry(entry);
-  else runEntry(entries);
+  if (Array.isArray(entries)) for (const entry of entries) runEntry(entry, context);
+  else runEntry(entries, context);
 }
 
-function runEntry(entry: Cleanup): void {
+function runEntry(entry: Cleanup, context: ConnectionContext): void {
   try {
     if (typeof entry === 'function') entry();
-    else entry.release();
+    else entry.release(context);
   } catch {
     // A release that fails has nothing left to release.
   }

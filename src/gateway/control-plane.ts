@@ -4,7 +4,9 @@
 //   rate → connection limits → Origin → JWT) and filling the connection
 //   context: client address, claims, the subprotocols it may select from (token
 //   entries removed), and the connection's slot, which is both its guard and its
-//   cleanup entry. Synchronous unless the route verifies a token;
+//   cleanup entry (on routes with nothing to enforce per connection: no guard,
+//   and the route's SharedSlot as the cleanup entry). Synchronous unless the
+//   route verifies a token;
 // - one ChannelCheck applying the token's `channels` / `publish` claims;
 // - the guard (ConnectionSlot): message/byte rate (close 4002), subscription
 //   limit (error reply), token expiry (close 4001). Limit hits are counted per route.
@@ -47,11 +49,17 @@ function isClaims(value: unknown): value is Claims {
 function admit(context: ConnectionContext, result: UpgradeCheckResult): UpgradeRejection | undefined {
   context.clientIp = result.clientAddress;
   if (!result.ok) return { error: result.error, result: result.result, headers: result.headers };
-  // Runs when the connection closes, or when a later check refuses the handshake.
-  addCleanup(context, result.slot);
   context.claims = result.claims;
   context.protocols = result.protocols;
-  context.guard = result.slot;
+  // Runs when the connection closes, when a later check refuses the handshake, or when the engine abandons it.
+  const shared = result.slot.share();
+  if (shared !== null) {
+    // Nothing to enforce per connection: no guard, and the route's one shared slot gives the slots back.
+    addCleanup(context, shared);
+  } else {
+    addCleanup(context, result.slot);
+    context.guard = result.slot;
+  }
   return undefined;
 }
 

@@ -178,6 +178,8 @@ export function createGatewayCore(config: GatewayConfig, deps: GatewayCoreDeps):
         upgrade,
         http,
         event: onEvent,
+        // Gives back what the upgrade checks took (the connection-limit slot).
+        abandon: runCleanup,
         open(conn) {
           connectionCount++;
           connectionsGauge.get(conn.context.route)?.inc();

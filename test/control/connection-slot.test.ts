@@ -39,7 +39,9 @@ function manualTimers(start = 1_000_000) {
   return { timers, advance, pending };
 }
 
-function setup(options: { max?: number; perIp?: number; routeMax?: number; rates?: ConnectionRateOptions; maxSubscriptions?: number; pending?: PendingOpens<ConnectionSlot> } = {}) {
+function setup(
+  options: { max?: number; perIp?: number; routeMax?: number; rates?: ConnectionRateOptions; maxSubscriptions?: number; pending?: PendingOpens<ConnectionSlot>; subscribes?: boolean } = {},
+) {
   const clock = manualClock(5000);
   const global = new ConnectionLimiter({ maxConnections: options.max ?? 0, maxConnectionsPerIp: options.perIp ?? 0 });
   const local = new ConnectionLimiter({ maxConnections: options.routeMax ?? 0, maxConnectionsPerIp: 0 });
@@ -53,6 +55,7 @@ function setup(options: { max?: number; perIp?: number; routeMax?: number; rates
     counters,
     options.pending ?? null,
     timers.timers,
+    options.subscribes ?? true,
   );
   const take = (ip = '192.0.2.1'): ConnectionSlot => {
     const slot = route.acquire(ip);
@@ -88,6 +91,48 @@ describe('ConnectionSlot: connection counts', () => {
     assert.equal(global.countFor('192.0.2.2'), 0);
     held.release();
     assert.ok(route.acquire('192.0.2.2') instanceof ConnectionSlot);
+  });
+});
+
+describe('ConnectionSlot: handing the slots to the route (nothing per connection)', () => {
+  it('on an echo route without rates, an admitted slot hands its slots to the shared one, which gives them back by address', () => {
+    const pending = new PendingOpens<ConnectionSlot>(60_000);
+    const { route, global, local, take } = setup({ max: 3, perIp: 1, subscribes: false, pending });
+    const a = take('192.0.2.1');
+    const b = take('192.0.2.2');
+    a.admit(null);
+    b.admit(null);
+    const shared = a.share();
+    assert.ok(shared !== null && shared === route.shared && b.share() === shared, 'one shared slot per route');
+    assert.equal(pending.size, 0, 'a shared connection is not waited for by the open timeout');
+    a.release();
+    assert.deepEqual([global.total, local.total], [2, 2], 'the handed-over slot is spent: its release frees nothing');
+    assert.equal(route.acquire('192.0.2.1'), 'per_ip', 'the address still holds its slot');
+    shared.release({ clientIp: '192.0.2.1' });
+    assert.deepEqual([global.total, local.total], [1, 1]);
+    assert.equal(global.countFor('192.0.2.1'), 0);
+    assert.equal(global.countFor('192.0.2.2'), 1);
+    shared.release({ clientIp: '192.0.2.2' });
+    assert.deepEqual([global.total, local.total], [0, 0]);
+  });
+
+  it('keeps the slot per connection when the route has a rate, a subscription limit that applies, or the token expires', () => {
+    const rated = setup({ subscribes: false, rates: { messageRate: { rate: 1, burst: 1 } } });
+    assert.equal(rated.route.shared, null);
+    const subscribing = setup({ maxSubscriptions: 10 });
+    assert.equal(subscribing.route.shared, null);
+    const unlimited = setup({ maxSubscriptions: 0 });
+    const expiring = unlimited.take();
+    expiring.admit(unlimited.timers.timers.now() + 60_000);
+    assert.equal(expiring.share(), null, 'an expiring token needs its own timer');
+    const plain = unlimited.take();
+    plain.admit(null);
+    assert.equal(plain.share(), unlimited.route.shared);
+    const released = unlimited.take();
+    released.admit(null);
+    released.release();
+    assert.equal(released.share(), null, 'a released slot has nothing left to hand over');
+    assert.equal(unlimited.global.total, 2);
   });
 });
 

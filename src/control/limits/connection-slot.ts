@@ -3,7 +3,10 @@
 // message/byte rate, its subscription count and its token expiry. Everything a
 // route's connections have in common sits in one RouteSlots record, so an idle
 // connection on a route with default limits costs one small object: no lease,
-// closure, bound function, array or heap number of its own.
+// closure, bound function, array or heap number of its own. On a route where
+// a connection has nothing of its own to track (no rate, no subscription limit,
+// no token expiry) it costs nothing: after the handshake its slots belong to
+// the route's SharedSlot, which gives them back by the connection's address.
 import { createError, type PushgateError } from '../../protocol/errors.js';
 import { scheduleTokenExpiry, type ExpiryTimers } from '../auth/expiry.js';
 import type { AcquireRefusal, ConnectionLimiter } from './connection-limiter.js';
@@ -21,9 +24,30 @@ function validateMaxSubscriptions(max: number): void {
   if (!Number.isInteger(max) || max < 0) throw new Error('maxSubscriptions must be an integer >= 0');
 }
 
+/** Where a shared slot finds the address the slots were taken for (the connection context). */
+export interface SlotHolder {
+  readonly clientIp: string;
+}
+
+/**
+ * The slots of every connection on a route with nothing per connection to
+ * track, after their handshakes: one object for all of them. release(holder)
+ * must run once per connection (the context's cleanup list guarantees it).
+ */
+export class SharedSlot {
+  constructor(private readonly route: RouteSlots) {}
+
+  release(holder: SlotHolder): void {
+    this.route.local.release(holder.clientIp);
+    this.route.global.release(holder.clientIp);
+  }
+}
+
 /** What every connection of one route shares (built once per route). */
 export class RouteSlots {
   private counters: LimitHitCounters | null = null;
+  /** Non-null when a connection of this route needs no slot of its own (see ConnectionSlot.share). */
+  readonly shared: SharedSlot | null;
 
   constructor(
     /** The process-wide limiter; every route holds a slot in it too. */
@@ -39,8 +63,11 @@ export class RouteSlots {
     readonly pending: PendingOpens<ConnectionSlot> | null,
     /** Token expiry timers (tests inject them); undefined: the system's. */
     readonly timers: ExpiryTimers | undefined,
+    /** Whether the route's connections subscribe to channels (echo routes do not). */
+    subscribes = true,
   ) {
     validateMaxSubscriptions(maxSubscriptions);
+    this.shared = rates === null && (maxSubscriptions === 0 || !subscribes) ? new SharedSlot(this) : null;
   }
 
   get hits(): LimitHitCounters {
@@ -92,6 +119,21 @@ export class ConnectionSlot {
   admit(expiresAt: number | null): void {
     this.expiry = expiresAt;
     this.route.admitted(this);
+  }
+
+  /**
+   * After admit(): when the connection has nothing of its own to track (its
+   * route sets no rate and no subscription limit that applies, and its token
+   * does not expire), hands its slots to the route's SharedSlot and returns
+   * it; this slot is then spent (release() does nothing). Otherwise null, and
+   * this slot stays the connection's.
+   */
+  share(): SharedSlot | null {
+    const shared = this.route.shared;
+    if (shared === null || this.expiry !== null || (this.state & RELEASED) !== 0) return null;
+    this.state |= RELEASED;
+    this.route.pending?.delete(this);
+    return shared;
   }
 
   /** The connection opened; `close` ends it with a table error (token expiry). */

@@ -49,6 +49,7 @@ export async function handleUpgrade<Ctx>(ctx: UpgradeContext<Ctx>, req: Incoming
   // The client may have given up while the hook ran (JWKS fetch …).
   if (socket.destroyed || !socket.writable) {
     socket.destroy();
+    if (decision.accept) ctx.hooks.abandon?.(decision.context);
     return;
   }
   if (!decision.accept) {
@@ -57,6 +58,7 @@ export async function handleUpgrade<Ctx>(ctx: UpgradeContext<Ctx>, req: Incoming
   }
   if (decision.protocol !== undefined && !valid.protocols.includes(decision.protocol)) {
     rejectSocket(socket, rejectionFor(createError('PG_ERR_UPGRADE_FAILED', 'subprotocol not offered by the client')));
+    ctx.hooks.abandon?.(decision.context);
     return;
   }
 

@@ -63,6 +63,7 @@ export function handleUpgrade<Ctx>(host: ConnectionHost<Ctx>, res: HttpResponse,
   decision.then(
     (settled) => {
       if (state.usable) res.cork(() => finish(host, state, info, valid.key, valid.protocols, settled, context));
+      else if (settled.accept) host.hooks.abandon?.(settled.context);
     },
     () => {
       if (state.usable) rejectWith(state, createError('PG_ERR_UPGRADE_FAILED'));
@@ -85,6 +86,7 @@ function finish<Ctx>(
   }
   if (decision.protocol !== undefined && !offered.includes(decision.protocol)) {
     rejectWith(state, createError('PG_ERR_UPGRADE_FAILED', 'subprotocol not offered by the client'));
+    host.hooks.abandon?.(decision.context);
     return;
   }
   state.answered = true;

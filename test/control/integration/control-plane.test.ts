@@ -12,7 +12,7 @@ import { createGatewayCore } from '../../../src/gateway/core.js';
 import { createLogger } from '../../../src/logger.js';
 import { createMetrics } from '../../../src/metrics/metrics.js';
 import { createError } from '../../../src/protocol/errors.js';
-import { testConfig } from '../../gateway/helpers/config.js';
+import { route as routeConfig, testConfig } from '../../gateway/helpers/config.js';
 import { fakeEngine, FakeConnection, metricValue } from '../../gateway/helpers/fakes.js';
 
 const request: RequestInfo = { method: 'GET', path: '/ws', query: '', headers: { host: 'gw.test' }, remoteAddress: '127.0.0.1' };
@@ -22,9 +22,9 @@ function contextFor(route: RouteRuntime): ConnectionContext {
 }
 
 /** A core whose upgrade checks are the control plane's, then `later` (which may refuse). */
-function gatewayWith(plane: ReturnType<typeof createControlPlane>, later: UpgradeCheck[] = []) {
+function gatewayWith(plane: ReturnType<typeof createControlPlane>, later: UpgradeCheck[] = [], config = testConfig()) {
   const metrics = createMetrics({ defaultMetrics: false });
-  const core = createGatewayCore(testConfig(), {
+  const core = createGatewayCore(config, {
     broker: createMemoryBroker({ sweepInterval: 0 }),
     metrics,
     logger: createLogger('silent'),
@@ -130,5 +130,39 @@ describe('control plane in the core: slots of refused and abandoned handshakes',
     assert.equal(plane.openConnections, 1);
     hooks.close(conn, 1000, '');
     assert.equal(plane.openConnections, 0);
+  });
+});
+
+describe('control plane in the core: a route with nothing to enforce per connection', () => {
+  const config = testConfig({ routes: [routeConfig('/echo', 'echo')], limits: { maxConnections: 3, maxConnectionsPerIp: 1 } });
+  const echo: RequestInfo = { ...request, path: '/echo' };
+  const accepted = (decision: ReturnType<ReturnType<typeof gatewayWith>['hooks']['upgrade']>) => {
+    assert.ok(!(decision instanceof Promise) && decision.accept, 'a synchronous acceptance');
+    return decision;
+  };
+
+  it('carries no guard; the slot goes back by address when it closes, and at once when the engine abandons the handshake', () => {
+    // A long open timeout: only the engine's abandon report can give the abandoned slot back within this test.
+    const plane = createControlPlane(config, { metrics: createMetrics({ defaultMetrics: false }), openTimeout: 600_000 });
+    const { hooks } = gatewayWith(plane, [], config);
+    const first = accepted(hooks.upgrade(echo));
+    assert.equal(first.context.guard, null, 'no per-connection limits to enforce');
+    const refused = hooks.upgrade(echo) as UpgradeDecision<ConnectionContext>;
+    assert.ok(!refused.accept && refused.status === 429, 'one connection per address');
+    const other = accepted(hooks.upgrade({ ...echo, remoteAddress: '127.0.0.2' }));
+    assert.equal(plane.openConnections, 2);
+
+    hooks.abandon!(other.context);
+    assert.equal(plane.openConnections, 1, 'the abandoned handshake gave its slot back');
+    runCleanup(other.context);
+    assert.equal(plane.openConnections, 1, 'and only once');
+    accepted(hooks.upgrade({ ...echo, remoteAddress: '127.0.0.2' }));
+
+    const conn = new FakeConnection(first.context);
+    hooks.open(conn);
+    hooks.close(conn, 1000, '');
+    assert.equal(plane.openConnections, 1);
+    accepted(hooks.upgrade(echo));
+    assert.equal(plane.openConnections, 2, "the closed connection's address could connect again");
   });
 });
