@@ -22,12 +22,6 @@ export interface RouteRuntime extends CompiledRoute, DeliveryRoute {
 export class ConnectionContext {
   /** Whatever an upgrade check authenticated (JWT claims …); null when the route has no auth. */
   claims: unknown = null;
-  /**
-   * The offered subprotocols the route may select from, when an upgrade check
-   * filtered them (token entries `pushgate.jwt.<token>` removed); null: the
-   * request's Sec-WebSocket-Protocol as sent. Cleared once the subprotocol is selected.
-   */
-  protocols: string[] | null = null;
   /** Per-connection limits an upgrade check attached (rates, subscriptions, token expiry); null: none. */
   guard: ConnectionGuard | null = null;
   /** Close code the server sent (set when the core or the engine closes), to tell sent from received closes. */
@@ -102,11 +96,18 @@ export interface ConnectionGuard {
   releaseSubscription(): void;
 }
 
+/** One per handshake, passed to each of its checks in turn. */
 export interface UpgradeCheckInput {
   readonly request: RequestInfo;
   readonly route: RouteRuntime;
   /** The mutable context the connection will carry: a check may set `clientIp` or `claims`. */
   readonly context: ConnectionContext;
+  /**
+   * The offered subprotocols the route may select from, when a check filtered
+   * them (token entries `pushgate.jwt.<token>` removed); null: the request's
+   * Sec-WebSocket-Protocol as sent. Handshake state, so the connection does not keep it.
+   */
+  protocols: string[] | null;
 }
 
 export interface UpgradeRejection {

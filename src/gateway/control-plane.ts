@@ -18,7 +18,7 @@ import { routeSecurityOptions, upgradeChecksOptions } from '../control/security-
 import { createUpgradeChecks, type RouteSecurityOptions, type UpgradeCheckResult } from '../control/upgrade-checks.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { createError } from '../protocol/errors.js';
-import { addCleanup, type ChannelCheck, type ConnectionContext, type UpgradeCheck, type UpgradeRejection } from './context.js';
+import { addCleanup, type ChannelCheck, type UpgradeCheck, type UpgradeCheckInput, type UpgradeRejection } from './context.js';
 
 export interface ControlPlaneDeps {
   metrics: Metrics;
@@ -45,12 +45,13 @@ function isClaims(value: unknown): value is Claims {
   return typeof value === 'object' && value !== null && typeof (value as Claims).canSubscribe === 'function';
 }
 
-/** Copies an accepted handshake into the context the connection will carry. */
-function admit(context: ConnectionContext, result: UpgradeCheckResult): UpgradeRejection | undefined {
+/** Copies an accepted handshake into the context the connection will carry (and the subprotocols it may select into the handshake). */
+function admit(input: UpgradeCheckInput, result: UpgradeCheckResult): UpgradeRejection | undefined {
+  const context = input.context;
   context.clientIp = result.clientAddress;
   if (!result.ok) return { error: result.error, result: result.result, headers: result.headers };
   context.claims = result.claims;
-  context.protocols = result.protocols;
+  input.protocols = result.protocols;
   // Runs when the connection closes, when a later check refuses the handshake, or when the engine abandons it.
   const shared = result.slot.share();
   if (shared !== null) {
@@ -87,9 +88,9 @@ export function createControlPlane(config: GatewayConfig, deps: ControlPlaneDeps
   };
   for (const route of config.routes) securityOf(route);
 
-  const upgradeCheck: UpgradeCheck = ({ request, route, context }) => {
-    const result = checks(request, securityOf(route.config));
-    return result instanceof Promise ? result.then((settled) => admit(context, settled)) : admit(context, result);
+  const upgradeCheck: UpgradeCheck = (input) => {
+    const result = checks(input.request, securityOf(input.route.config));
+    return result instanceof Promise ? result.then((settled) => admit(input, settled)) : admit(input, result);
   };
 
   const claimsCheck: ChannelCheck = (context, op, channel) => {

@@ -8,7 +8,7 @@ import type { RequestInfo, UpgradeDecision } from '../engines/types.js';
 import type { HandshakeResult, Metrics } from '../metrics/metrics.js';
 import { createError, type PushgateError } from '../protocol/errors.js';
 import { channelNameError } from './channels.js';
-import { ConnectionContext, runCleanup, type ChannelCheck, type RouteRuntime, type UpgradeCheck, type UpgradeRejection } from './context.js';
+import { ConnectionContext, runCleanup, type ChannelCheck, type RouteRuntime, type UpgradeCheck, type UpgradeCheckInput, type UpgradeRejection } from './context.js';
 import { selectSubprotocol, type RouteTable } from './routes.js';
 
 /** `route` label of handshakes that matched no route (one value, so unknown paths cannot grow the label set). */
@@ -56,13 +56,11 @@ export function createUpgradeHandler(options: UpgradeHandlerOptions): (request: 
     };
   };
 
-  const accept = (request: RequestInfo, context: ConnectionContext): Decision => {
-    const route = context.route;
+  const accept = (input: UpgradeCheckInput): Decision => {
+    const { context, route } = input;
     count(route.label, 'accepted');
     // Filtered by a check when the header carried a token entry: the token is never selected.
-    const offered = context.protocols === null ? request.headers['sec-websocket-protocol'] : context.protocols.join(',');
-    // Not needed after the selection: an idle connection should not keep the list.
-    context.protocols = null;
+    const offered = input.protocols === null ? input.request.headers['sec-websocket-protocol'] : input.protocols.join(',');
     const protocol = selectSubprotocol(route, offered);
     return { accept: true, protocol, options: route.connectionOptions, context };
   };
@@ -73,18 +71,19 @@ export function createUpgradeHandler(options: UpgradeHandlerOptions): (request: 
   };
 
   /** Runs checks[from..] in order: synchronously while each answers synchronously, on a Promise from the first that does not. */
-  const runChecks = (request: RequestInfo, context: ConnectionContext, from: number): Decision | Promise<Decision> => {
+  const runChecks = (input: UpgradeCheckInput, from: number): Decision | Promise<Decision> => {
+    const context = input.context;
     const checks = options.checks;
     for (let i = from; i < checks.length; i++) {
       let outcome: ReturnType<UpgradeCheck>;
       try {
-        outcome = checks[i]({ request, route: context.route, context });
+        outcome = checks[i](input);
       } catch (error) {
         return refuse(context, failed(error));
       }
       if (isPromiseLike(outcome)) {
         return Promise.resolve(outcome).then(
-          (rejection) => (rejection ? refuse(context, rejection) : runChecks(request, context, i + 1)),
+          (rejection) => (rejection ? refuse(context, rejection) : runChecks(input, i + 1)),
           (error: unknown) => refuse(context, failed(error)),
         );
       }
@@ -98,7 +97,7 @@ export function createUpgradeHandler(options: UpgradeHandlerOptions): (request: 
       return refuse(context, failed(error));
     }
     if (denied) return refuse(context, { error: denied, result: 'forbidden' });
-    return accept(request, context);
+    return accept(input);
   };
 
   const channelDenied = (context: ConnectionContext): PushgateError | null => {
@@ -129,6 +128,6 @@ export function createUpgradeHandler(options: UpgradeHandlerOptions): (request: 
     }
 
     const context = new ConnectionContext(route, channel, request.remoteAddress);
-    return runChecks(request, context, 0);
+    return runChecks({ request, route, context, protocols: null }, 0);
   };
 }

@@ -6,8 +6,8 @@
 // close hooks that never run re-entrantly inside send()/close().
 //
 // Every idle connection holds one of these, so its state is kept small: what
-// its route's connections share (options, engine, echo counters) by one
-// reference, the booleans packed into one small integer.
+// its route's connections share (options, engine, subprotocol, echo counters)
+// by one reference, the booleans packed into one small integer.
 import type { WebSocket } from 'uWebSockets.js';
 import { buildClosePayload, isValidCloseCode } from '../../protocol/close.js';
 import { CloseCode, COMPRESS_THRESHOLD } from '../../protocol/constants.js';
@@ -44,17 +44,23 @@ export interface ConnectionHost<Ctx> {
   sentBound: number;
   /** A subscriber (re)joined `topic` with `headroom` bytes left under its limit. */
   noteHeadroom(topic: string, headroom: number): void;
-  /** The shared record of the route whose connections get `options`. */
-  routeFor(options: ConnectionOptions): UwsRoute<Ctx>;
+  /** The shared record of the connections that get `options` and selected `protocol`. */
+  routeFor(options: ConnectionOptions, protocol: string): UwsRoute<Ctx>;
 }
 
-/** What every connection of one route shares on one engine (one per route's options object). */
+/**
+ * What every connection of one route with one selected subprotocol shares on
+ * one engine (a route offers a handful of subprotocols at most, so a few of
+ * these per route).
+ */
 export class UwsRoute<Ctx> {
   /** Where reflect() counts, once a connection of the route asked for echo in the engine. */
   echo: ReflectCounters | null = null;
 
   constructor(
     readonly options: ConnectionOptions,
+    /** The selected subprotocol, or ''. */
+    readonly protocol: string,
     readonly host: ConnectionHost<Ctx>,
   ) {}
 }
@@ -111,10 +117,13 @@ export class UwsConnection<Ctx> implements Connection<Ctx>, KeepaliveMember {
   private topics: Set<string> | null = null;
 
   constructor(
-    readonly protocol: string,
     readonly context: Ctx,
     private readonly route: UwsRoute<Ctx>,
   ) {}
+
+  get protocol(): string {
+    return this.route.protocol;
+  }
 
   private get options(): ConnectionOptions {
     return this.route.options;

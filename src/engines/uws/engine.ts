@@ -43,7 +43,8 @@ class UwsEngine<Ctx> implements Engine<Ctx>, EngineTopics, ConnectionHost<Ctx> {
   sentBound = 0;
   private readonly uws: UwsModule;
   private readonly app: App;
-  private readonly routes = new WeakMap<ConnectionOptions, UwsRoute<Ctx>>();
+  /** Per route's options object, per selected subprotocol. */
+  private readonly routes = new WeakMap<ConnectionOptions, Map<string, UwsRoute<Ctx>>>();
   /**
    * Per topic: the value of sentBound up to which no subscriber can be over its
    * limit (absent: check them all at the next publish). See publish().
@@ -75,9 +76,11 @@ class UwsEngine<Ctx> implements Engine<Ctx>, EngineTopics, ConnectionHost<Ctx> {
     this.app.any('/*', (res, req) => this.onRequest(res, req));
   }
 
-  routeFor(options: ConnectionOptions): UwsRoute<Ctx> {
-    let route = this.routes.get(options);
-    if (route === undefined) this.routes.set(options, (route = new UwsRoute(options, this)));
+  routeFor(options: ConnectionOptions, protocol: string): UwsRoute<Ctx> {
+    let byProtocol = this.routes.get(options);
+    if (byProtocol === undefined) this.routes.set(options, (byProtocol = new Map()));
+    let route = byProtocol.get(protocol);
+    if (route === undefined) byProtocol.set(protocol, (route = new UwsRoute(options, protocol, this)));
     return route;
   }
 

@@ -91,7 +91,7 @@ function finish<Ctx>(
   }
   state.answered = true;
   // The connection exists from here; uWS copies `conn` onto the WebSocket it hands to open.
-  const conn = new UwsConnection<Ctx>(decision.protocol ?? '', decision.context, host.routeFor(decision.options));
+  const conn = new UwsConnection<Ctx>(decision.context, host.routeFor(decision.options, decision.protocol ?? ''));
   const data: SocketData<Ctx> = { conn };
   // Compression is per route, uWS's is per app: a route without it simply hands uWS no offer to accept.
   const extensions = decision.options.compression ? (info.headers['sec-websocket-extensions'] ?? '') : '';

@@ -46,7 +46,7 @@ describe('control plane adapter', () => {
   it('answers a route without auth synchronously and fills the context', () => {
     const plane = createControlPlane(config, { metrics: createMetrics({ defaultMetrics: false }) });
     const context = contextFor(route);
-    const outcome = plane.upgradeChecks[0]({ request, route, context });
+    const outcome = plane.upgradeChecks[0]({ request, route, context, protocols: null });
     assert.equal(outcome, undefined, 'accepted, and not a Promise');
     assert.equal(context.clientIp, '127.0.0.1');
     assert.ok(context.guard);
@@ -60,7 +60,7 @@ describe('control plane adapter', () => {
   it('gives the slot back when an accepted connection never opens', async () => {
     const plane = createControlPlane(config, { metrics: createMetrics({ defaultMetrics: false }), openTimeout: 50 });
     const context = contextFor(route);
-    assert.equal(await plane.upgradeChecks[0]({ request, route, context }), undefined);
+    assert.equal(await plane.upgradeChecks[0]({ request, route, context, protocols: null }), undefined);
     assert.equal(plane.openConnections, 1);
     await waitFor(() => plane.openConnections === 0);
     assert.equal(plane.openConnections, 0);
@@ -72,11 +72,11 @@ describe('control plane adapter', () => {
   it('keeps the slot of an opened connection until it closes', async () => {
     const plane = createControlPlane(config, { metrics: createMetrics({ defaultMetrics: false }), openTimeout: 20 });
     const context = contextFor(route);
-    await plane.upgradeChecks[0]({ request, route, context });
+    await plane.upgradeChecks[0]({ request, route, context, protocols: null });
     context.guard!.open(() => assert.fail('no token, no expiry close'));
     await new Promise((resolve) => setTimeout(resolve, 100));
     assert.equal(plane.openConnections, 1);
-    const refused = await plane.upgradeChecks[0]({ request, route, context: contextFor(route) });
+    const refused = await plane.upgradeChecks[0]({ request, route, context: contextFor(route), protocols: null });
     assert.equal(refused?.result, 'over_capacity');
     runCleanup(context);
     assert.equal(plane.openConnections, 0);
