@@ -17,11 +17,6 @@ import type { Logger } from '../logger.js';
 import { ERRORS } from '../protocol/errors.js';
 import type { DrainConfig } from './config-types.js';
 
-/** What the drainer needs to know of a connection's context: where the sent close code is recorded (for metrics). */
-export interface DrainableContext {
-  closeSent: number | null;
-}
-
 export interface DrainSummary {
   /** Connections open when the drain started (plus any that completed a handshake after it). */
   connections: number;
@@ -40,14 +35,14 @@ export interface DrainerDeps {
   /** Closes the listen socket (called once no connection is left, or at the deadline). */
   stopListening(): Promise<void>;
   /** The engine's connections, open or closing (Engine.openConnections). */
-  connections(): Iterable<Connection<DrainableContext>>;
+  connections(): Iterable<Connection<unknown>>;
   /** Uniform in [0, 1); injectable so tests can fix the close order. */
   random?: () => number;
 }
 
 const GOING_AWAY = ERRORS.PG_ERR_GOING_AWAY;
 
-export class Drainer<Ctx extends DrainableContext> {
+export class Drainer<Ctx> {
   /** Connections the hooks reported open and not yet closed. */
   private open = 0;
   private readonly timers = new Map<Connection<Ctx>, NodeJS.Timeout>();
@@ -167,9 +162,8 @@ export class Drainer<Ctx extends DrainableContext> {
   }
 }
 
-/** Close 1001 with the table's reason, recorded as sent so the close-code metric counts it on the server's side. */
-function goAway<Ctx extends DrainableContext>(conn: Connection<Ctx>): void {
+/** Close 1001 with the table's reason (the engine records it as a close the server sent). */
+function goAway(conn: Connection<unknown>): void {
   if (conn.readyState !== ReadyState.Open) return;
-  conn.context.closeSent = GOING_AWAY.closeCode;
   conn.close(GOING_AWAY.closeCode, GOING_AWAY.message);
 }

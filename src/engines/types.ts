@@ -62,6 +62,13 @@ export interface Connection<Ctx = unknown> {
   /** The selected subprotocol, or '' when none. */
   readonly protocol: string;
   readonly readyState: ReadyState;
+  /**
+   * The code of the close this server started: its own close frame (close(),
+   * slow consumer, keepalive, shutdown) or the protocol error it failed the
+   * connection with (1005 for a close frame without a code). null while open,
+   * and when the peer closed first or the connection just dropped.
+   */
+  readonly closeCodeSent: number | null;
   /** Bytes queued for this socket and not yet handed to the kernel. */
   readonly bufferedAmount: number;
   /** What the upgrade hook returned as context. */

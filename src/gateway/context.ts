@@ -24,8 +24,6 @@ export class ConnectionContext {
   claims: unknown = null;
   /** Per-connection limits an upgrade check attached (rates, subscriptions, token expiry); null: none. */
   guard: ConnectionGuard | null = null;
-  /** Close code the server sent (set when the core or the engine closes), to tell sent from received closes. */
-  closeSent: number | null = null;
   /** Per-connection pubsub request state, created on open for pubsub routes. */
   session: unknown = null;
   /**

@@ -125,7 +125,6 @@ export function createGatewayCore(config: GatewayConfig, deps: GatewayCoreDeps):
 
   function closeWith(conn: Conn, name: 'PG_ERR_INTERNAL' | GuardCloseError): void {
     const entry = ERRORS[name];
-    conn.context.closeSent = entry.closeCode;
     conn.close(entry.closeCode, entry.message);
   }
 
@@ -148,10 +147,12 @@ export function createGatewayCore(config: GatewayConfig, deps: GatewayCoreDeps):
     });
   }
 
+  /** The engine knows whose close it was: one this server started counts as sent, with its code. */
   function countClose(conn: Conn, code: number): void {
-    const ctx = conn.context;
-    if (ctx.closeSent !== null) ctx.route.metrics.closeSent(ctx.closeSent).inc();
-    else ctx.route.metrics.closeReceived(code).inc();
+    const metrics = conn.context.route.metrics;
+    const sent = conn.closeCodeSent;
+    if (sent !== null) metrics.closeSent(sent).inc();
+    else metrics.closeReceived(code).inc();
   }
 
   function onEvent(name: EngineEvent, conn: Conn | null, detail?: number): void {
@@ -162,12 +163,9 @@ export function createGatewayCore(config: GatewayConfig, deps: GatewayCoreDeps):
     if (!conn) return;
     const ctx = conn.context;
     if (name === 'protocol_error') {
-      const code = detail ?? ERRORS.PG_ERR_INTERNAL.closeCode;
-      ctx.route.metrics.protocolError(code).inc();
-      ctx.closeSent = code;
+      ctx.route.metrics.protocolError(detail ?? ERRORS.PG_ERR_INTERNAL.closeCode).inc();
     } else if (name === 'slow_consumer_close') {
       ctx.route.metrics.slowConsumerCloses.inc();
-      ctx.closeSent = ERRORS.PG_ERR_SLOW_CONSUMER.closeCode;
     }
     // slow_consumer_drop: already counted where the send returned false.
   }

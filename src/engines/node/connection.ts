@@ -79,17 +79,22 @@ function onSocketDrain(this: OwnedSocket): void {
   (this[kOwner] as NodeConnection<unknown>).onDrain();
 }
 
+/** NodeConnection.closeSent after answering the peer's close (the peer started it). */
+const ECHOED = -1;
+
 export class NodeConnection<Ctx> implements Connection<Ctx>, ParserSink, KeepaliveMember, SocketOwner {
   readonly id = nextId++;
   readonly protocol: string;
   readonly context: Ctx;
   readonly pingInterval: number;
   readonly pongTimeout: number;
+  keepaliveIndex = -1;
   lastPingAt = 0;
   awaitingPong = false;
 
   private state: ReadyState = ReadyState.Open;
-  private closeSent = false;
+  /** 0: no close frame sent; ECHOED: the peer's close was answered; else the code of the close this server started. */
+  private closeSent = 0;
   private closeReceived = false;
   private peerCode: number = CloseCode.Abnormal;
   private peerReason = '';
@@ -122,6 +127,10 @@ export class NodeConnection<Ctx> implements Connection<Ctx>, ParserSink, Keepali
 
   get readyState(): ReadyState {
     return this.state;
+  }
+
+  get closeCodeSent(): number | null {
+    return this.closeSent > 0 ? this.closeSent : null;
   }
 
   get bufferedAmount(): number {
@@ -206,7 +215,7 @@ export class NodeConnection<Ctx> implements Connection<Ctx>, ParserSink, Keepali
     this.peerCode = code;
     this.peerReason = reason;
     if (!this.closeSent) {
-      this.closeSent = true;
+      this.closeSent = ECHOED;
       this.socket.write(buildCloseEcho(payload));
     }
     this.state = ReadyState.Closing;
@@ -324,7 +333,7 @@ export class NodeConnection<Ctx> implements Connection<Ctx>, ParserSink, Keepali
     this.state = ReadyState.Closing;
     this.engine.keepalive.remove(this);
     if (!this.closeSent) {
-      this.closeSent = true;
+      this.closeSent = code;
       this.socket.write(buildCloseFrame(code, reason));
     }
     this.armCloseTimer();

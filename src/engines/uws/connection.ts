@@ -106,9 +106,12 @@ const ENDING = 1 << 4;
 const PRESSURED = 1 << 5;
 /** reflect() was called: messages go straight back, counted in route.echo (never to hooks.message). */
 const REFLECT = 1 << 6;
+/** Bits from here up: the code of the close this server started (closeCodeSent), 0 when none. */
+const SENT_CODE_SHIFT = 7;
 
 export class UwsConnection<Ctx> implements Connection<Ctx>, KeepaliveMember {
   readonly id = nextId++;
+  keepaliveIndex = -1;
   lastPingAt = 0;
   /** Set by the engine's open handler: the connection exists from the upgrade on, the socket from open. */
   ws!: WebSocket<SocketData<Ctx>>;
@@ -135,6 +138,15 @@ export class UwsConnection<Ctx> implements Connection<Ctx>, KeepaliveMember {
 
   get readyState(): ReadyState {
     return (this.flags & STATE) as ReadyState;
+  }
+
+  get closeCodeSent(): number | null {
+    const code = this.flags >>> SENT_CODE_SHIFT;
+    return code === 0 ? null : code;
+  }
+
+  private recordCloseSent(code: number): void {
+    if (this.flags >>> SENT_CODE_SHIFT === 0) this.flags |= code << SENT_CODE_SHIFT;
   }
 
   get bufferedAmount(): number {
@@ -193,6 +205,7 @@ export class UwsConnection<Ctx> implements Connection<Ctx>, KeepaliveMember {
   close(code: number = CloseCode.Normal, reason = ''): void {
     if (!this.isOpen) return;
     this.setState(ReadyState.Closing);
+    this.recordCloseSent(isValidCloseCode(code) ? code : CloseCode.NoStatus);
     this.flags |= ENDING;
     try {
       if (isValidCloseCode(code)) this.ws.end(code, buildClosePayload(code, reason).subarray(2));
@@ -327,7 +340,11 @@ export class UwsConnection<Ctx> implements Connection<Ctx>, KeepaliveMember {
     if (code === CloseCode.Abnormal) {
       // uWS failed the connection itself: count it as the protocol error the node engine reports.
       const protocolCode = state === ReadyState.Open ? UWS_PROTOCOL_ERRORS[reason] : undefined;
-      if (protocolCode !== undefined) this.host.hooks.event?.('protocol_error', this, protocolCode);
+      if (protocolCode !== undefined) {
+        // The node engine would have sent this code: count it the same way.
+        this.recordCloseSent(protocolCode);
+        this.host.hooks.event?.('protocol_error', this, protocolCode);
+      }
       reason = '';
     }
     if (this.flags & ENDING) queueMicrotask(() => this.finish(code, reason));

@@ -208,7 +208,8 @@ class UwsEngine<Ctx> implements Engine<Ctx>, EngineTopics, ConnectionHost<Ctx> {
     this.closed = true;
     await this.stopListening();
     const hadConnections = this.keepalive.size > 0;
-    for (const conn of this.keepalive as Iterable<UwsConnection<Ctx>>) conn.close(code, reason);
+    // A copy: each close takes its connection out of the list.
+    for (const conn of [...this.keepalive] as UwsConnection<Ctx>[]) conn.close(code, reason);
     this.keepalive.stop();
     // The close frames are written; give the peers a moment to answer before every socket goes.
     if (hadConnections) await new Promise((resolve) => setTimeout(resolve, Math.min(CLOSE_GRACE_MS, this.options.closeTimeout)));

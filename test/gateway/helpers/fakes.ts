@@ -18,10 +18,9 @@ export interface Written {
 export class FakeConnection<Ctx = unknown> implements Connection<Ctx> {
   static nextId = 1;
   readonly id = FakeConnection.nextId++;
-  readonly path = '/fake';
   readonly protocol = '';
-  readonly remoteAddress = '127.0.0.1';
   readyState: ReadyState = 1;
+  closeCodeSent: number | null = null;
   bufferedAmount = 0;
   /** When false, sends report a drop (slow consumer). */
   accepting = true;
@@ -45,6 +44,8 @@ export class FakeConnection<Ctx = unknown> implements Connection<Ctx> {
 
   close(code?: number, reason?: string): void {
     this.closedWith = { code, reason };
+    // As the engines do: the first close the server starts is the one counted as sent.
+    this.closeCodeSent ??= code ?? 1000;
     this.readyState = 2;
   }
 
