@@ -6,7 +6,7 @@
 //   3. fan-out: one channel, 5,000 subscribers, publications through the HTTP API
 // Each comparison group runs in rounds (lib/rounds.js, default 3); ratios are medians
 // of per-round ratios (lib/paired.js). Prints tables and the goals, and writes every run
-// to bench/results/engine-<date>.json. About 9 minutes with 3 rounds (docs/benchmarks.md);
+// to bench/results/engine-<date>.json. About 17 minutes with 3 rounds (docs/benchmarks.md);
 // `--quick` shrinks everything to one tiny round for a smoke run.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
