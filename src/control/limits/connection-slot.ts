@@ -38,8 +38,7 @@ export class SharedSlot {
   constructor(private readonly route: RouteSlots) {}
 
   release(holder: SlotHolder): void {
-    this.route.local.release(holder.clientIp);
-    this.route.global.release(holder.clientIp);
+    this.route.giveBack(holder.clientIp);
   }
 }
 
@@ -91,6 +90,12 @@ export class RouteSlots {
       return local;
     }
     return new ConnectionSlot(this, ip);
+  }
+
+  /** Gives back the slots acquire(ip) took, in the route's limiter and the process-wide one. */
+  giveBack(ip: string): void {
+    this.local.release(ip);
+    this.global.release(ip);
   }
 }
 
@@ -193,7 +198,6 @@ export class ConnectionSlot {
     route.pending?.delete(this);
     if (typeof this.expiry === 'function') this.expiry();
     this.expiry = null;
-    route.local.release(this.ip);
-    route.global.release(this.ip);
+    route.giveBack(this.ip);
   }
 }

@@ -205,10 +205,11 @@ export class UwsConnection<Ctx> implements Connection<Ctx>, KeepaliveMember {
   close(code: number = CloseCode.Normal, reason = ''): void {
     if (!this.isOpen) return;
     this.setState(ReadyState.Closing);
-    this.recordCloseSent(isValidCloseCode(code) ? code : CloseCode.NoStatus);
+    const valid = isValidCloseCode(code);
+    this.recordCloseSent(valid ? code : CloseCode.NoStatus);
     this.flags |= ENDING;
     try {
-      if (isValidCloseCode(code)) this.ws.end(code, buildClosePayload(code, reason).subarray(2));
+      if (valid) this.ws.end(code, buildClosePayload(code, reason).subarray(2));
       else this.ws.end();
     } finally {
       this.flags &= ~ENDING;
